@@ -1,0 +1,20 @@
+# reco: rebuild every count, table and figure of a review from its raw exports.
+# The logic lives in the `reco` package (workflow/reco); rules are thin adapters that call its CLI.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_targets,
+
+
+include: "workflow/rules/ingest.smk"
