@@ -6,7 +6,6 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
-
 validate(config, schema="../schemas/config.schema.yaml")
 
 #: Where the review's inputs live: resources_dir if given, else resources/<review>.

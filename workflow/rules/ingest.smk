@@ -9,12 +9,12 @@ rule ingest_exports:
         rejected="results/ingest/rejected.csv",
         file_counts="results/ingest/counts.json",
         counts="results/counts/ingest.json",
-    params:
-        spec=json.dumps(export_specs()),
     log:
         "logs/ingest_exports.log",
     benchmark:
         "logs/benchmarks/ingest_exports.tsv"
+    params:
+        spec=json.dumps(export_specs()),
     shell:
         "{RECO} ingest --spec {params.spec:q} --out results/ingest --counts {output.counts} > {log} 2>&1"
 
