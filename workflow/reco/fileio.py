@@ -80,4 +80,3 @@ def write_csv(df: pl.DataFrame, path: str | Path) -> None:
     )
     with atomic_path(path) as tmp:
         flat.write_csv(tmp)
-

@@ -12,7 +12,9 @@ T = TypeVar("T")
 log = logging.getLogger("reco")
 
 
-def track(items: Iterable[T], label: str, total: int | None = None, every: float = 0.5) -> Iterator[T]:
+def track(
+    items: Iterable[T], label: str, total: int | None = None, every: float = 0.5
+) -> Iterator[T]:
     """Yield ``items``, showing ``label: n/total`` on stderr when it is a terminal."""
     interactive = sys.stderr.isatty()
     start = last = time.monotonic()

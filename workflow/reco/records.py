@@ -142,12 +142,16 @@ def _first_bad_row(df: pl.DataFrame, name: str, dtype: pl.DataType) -> tuple[int
     return None
 
 
-def read_table(path: str | Path, schema: Mapping[str, pl.DataType], **kwargs: object) -> pl.DataFrame:
+def read_table(
+    path: str | Path, schema: Mapping[str, pl.DataType], **kwargs: object
+) -> pl.DataFrame:
     """Read a parquet or CSV table written by a stage and validate it against ``schema``."""
     p = Path(path)
     if not p.exists():
         raise SchemaError(
-            "file not found", file=p, fix="run the stage that produces it (snakemake builds it for you)."
+            "file not found",
+            file=p,
+            fix="run the stage that produces it (snakemake builds it for you).",
         )
     if p.suffix == ".parquet":
         df = pl.read_parquet(p)
