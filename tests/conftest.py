@@ -21,5 +21,7 @@ def repo() -> Path:
 def shared() -> Path:
     """The ../shared folder; skips the test with a visible reason when it is not there."""
     if not (SHARED / "benchmarks").is_dir():
-        pytest.skip(f"../shared not found at {SHARED} (set RECO_SHARED to run tests on the real benchmark data)")
+        pytest.skip(
+            f"../shared not found at {SHARED} (set RECO_SHARED to run tests on the real benchmark data)"
+        )
     return SHARED

@@ -29,7 +29,7 @@ RECORDS: dict[str, pl.DataType] = {
     "line_start": pl.Int64(),  # first line of the record in the file (1-based)
     "line_end": pl.Int64(),  # last line of the record in the file
     "type": pl.String(),  # publication type as exported (RIS TY, WoS PT/DT, PubMed PT ...)
-    "title": pl.String(),
+    "title": pl.String(),  # as exported (multi-line values joined with single spaces)
     "authors": pl.List(pl.String()),  # as exported, in order ("Surname, Given" or "Surname AB")
     "year": pl.Int32(),
     "journal": pl.String(),  # full journal / source title where given
