@@ -83,3 +83,143 @@ def pages_of(start: str | None, end: str | None) -> str | None:
 def line_span(text: str, start: int, end: int, line_start: int) -> int:
     """The last line of ``text[start:end]`` given its first line (``end`` exclusive)."""
     return line_start + text.count("\n", start, max(start, end - 1))
+
+
+@dataclass
+class Block:
+    """A span of text that is one record (``reason`` None) or one rejected record."""
+
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+    reason: str | None = None
+
+
+class LineCounter:
+    """Line number of a text offset, for offsets visited in increasing order."""
+
+    __slots__ = ("text", "pos", "line")
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def at(self, offset: int) -> int:
+        if offset < self.pos:
+            self.pos, self.line = 0, 1
+        self.line += self.text.count("\n", self.pos, offset)
+        self.pos = offset
+        return self.line
+
+
+def trim_end(text: str, start: int, end: int) -> int:
+    """``end`` moved back over trailing blank lines and spaces of ``text[start:end]``."""
+    while end > start and text[end - 1] in " \t\n":
+        end -= 1
+    return end
+
+
+def split_open_close(
+    text: str,
+    bound: re.Pattern[str],
+    open_tag: str,
+    tagline: re.Pattern[str],
+    start_name: str,
+    end_name: str,
+    ignore: re.Pattern[str] | None = None,
+) -> tuple[list[Block], int]:
+    """Records delimited by an opening and a closing line (RIS ``TY``/``ER``, WoS ``PT``/``ER``).
+
+    ``bound`` matches both kinds of line with the tag in group 1. Returns the blocks in file order
+    (kept and rejected) and the number of ignored untagged text blocks outside records (lines
+    matching ``ignore``, such as file headers, are not counted). A record
+    opened but not closed before the next opening line or the end of the file is rejected; tagged
+    lines outside any record are rejected as one block (their opening line is missing).
+    """
+    lines = LineCounter(text)
+    blocks: list[Block] = []
+    open_at = -1
+    prev_end = 0
+    untagged = 0
+
+    def block(s: int, e: int, reason: str | None) -> Block:
+        ls = lines.at(s)
+        return Block(s, e, ls, ls + text.count("\n", s, e), reason)
+
+    def stray(s: int, e: int) -> None:
+        nonlocal untagged
+        chunk = text[s:e]
+        if ignore is not None:
+            chunk = ignore.sub("", chunk)
+        if not chunk.strip():
+            return
+        m = tagline.search(text, s, e)
+        if m is None:
+            untagged += 1
+            return
+        blocks.append(
+            block(
+                m.start(),
+                trim_end(text, m.start(), e),
+                f"tagged lines outside a record (no {start_name} line before them): the start "
+                "of this record is missing",
+            )
+        )
+
+    for m in bound.finditer(text):
+        pos = m.start()
+        if m.group(1) == open_tag:
+            if open_at >= 0:
+                blocks.append(
+                    block(
+                        open_at,
+                        trim_end(text, open_at, pos),
+                        f"record has no {end_name} end line before the next {start_name} line "
+                        "(truncated or damaged record)",
+                    )
+                )
+            else:
+                stray(prev_end, pos)
+            open_at = pos
+        else:
+            if open_at < 0:
+                stray(prev_end, pos)
+                prev_end = m.end()
+                continue
+            blocks.append(block(open_at, m.end(), None))
+            open_at = -1
+            prev_end = m.end()
+    if open_at >= 0:
+        blocks.append(
+            block(
+                open_at,
+                trim_end(text, open_at, len(text)),
+                f"file ends inside this record (no {end_name} end line): the export is truncated",
+            )
+        )
+    else:
+        stray(prev_end, len(text))
+    return blocks, untagged
+
+
+def add_blocks(out: Parsed, text: str, blocks: list[Block], parse_block) -> None:  # noqa: ANN001
+    """Append kept rows (``parse_block(text, start, end) -> dict``) and rejected rows to ``out``."""
+    for ordinal, b in enumerate(blocks, 1):
+        raw = text[b.start : b.end]
+        if b.reason is None:
+            row = parse_block(text, b.start, b.end)
+            row["ordinal"] = ordinal
+            row["line_start"] = b.line_start
+            row["line_end"] = b.line_end
+            row["raw"] = raw
+            out.rows.append(row)
+        else:
+            out.rejected.append(
+                {
+                    "ordinal": ordinal,
+                    "line_start": b.line_start,
+                    "line_end": b.line_end,
+                    "reason": b.reason,
+                    "raw": raw,
+                }
+            )
