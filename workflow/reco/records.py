@@ -66,6 +66,41 @@ DEDUP_MAP: dict[str, pl.DataType] = {
     "kept": pl.Int8(),
 }
 
+#: results/dedup/pairs.parquet: every candidate pair dedup compared, its field scores and decision.
+PAIRS: dict[str, pl.DataType] = {
+    "record_a": pl.String(),  # the lower record_id of the pair
+    "record_b": pl.String(),
+    "blocked_by": pl.String(),  # blocking keys that proposed the pair, ";"-joined
+    "title_score": pl.Float32(),  # rapidfuzz ratio of folded titles, 0-100
+    "title_set_score": pl.Float32(),  # rapidfuzz token_set_ratio of folded titles (null if not examined)
+    "author1": pl.Float32(),  # first author: 1 same, 0.5 same surname other initial, 0 different
+    "authors_score": pl.Float32(),  # token_set_ratio of all author surnames
+    "year_diff": pl.Int32(),  # absolute difference of years
+    "journal": pl.Int8(),  # 1 same journal (abbreviation-aware), 0 different, null missing
+    "volume": pl.Int8(),  # 1 same, 0 different, null missing (same coding for the next three)
+    "pages": pl.Int8(),  # first page
+    "doi": pl.Int8(),
+    "pmid": pl.Int8(),
+    "machine_decision": pl.String(),  # same | different | review, from the rules alone
+    "machine_rule": pl.String(),  # the named rule or guard that decided
+    "decision": pl.String(),  # final: same | different | review (after overrides and chain checks)
+    "rule": pl.String(),  # final rule (override_same, override_different, chain_split, ...)
+    "note": pl.String(),  # why the final decision differs from the machine's, if it does
+}
+
+#: results/dedup/clusters.csv: one row per work (cluster of records), singletons included.
+CLUSTERS: dict[str, pl.DataType] = {
+    "cluster_id": pl.String(),  # = work_id: the lowest member record_id
+    "n_records": pl.Int64(),
+    "kept_record_id": pl.String(),  # the retained record (most complete, then database preference)
+    "record_ids": pl.String(),  # every member, "; "-joined, sorted
+    "databases": pl.String(),  # member databases, "; "-joined in member order
+    "source_files": pl.String(),  # member source files, "; "-joined in member order
+    "rules": pl.String(),  # rules of the accepted links inside the cluster, "; "-joined, sorted
+    "flags": pl.String(),  # no_title / no_authors flags of members, "; "-joined
+    "note": pl.String(),  # links removed to break a transitive chain, if any
+}
+
 
 def make_record_id(export_stem: str, native_id: str | None, ordinal: int) -> str:
     """The one identity rule: ``<export stem>:<native id>``, or ``<export stem>:<ordinal>`` without one."""
