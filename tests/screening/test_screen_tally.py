@@ -158,7 +158,7 @@ def test_kappa_against_a_hand_computed_table() -> None:
             "map_jh",
             "a:3,JH,include,,2020-05-09,",
             "decisions",
-            "status 'ta_excluded'",
+            "status is 'ta_excluded'",
         ),  # excluded at stage 1
         ("ta_jh", "zz:1,JH,include,,2020-04-01,", "decisions", "unknown record_id 'zz:1'"),
         (
