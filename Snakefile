@@ -18,3 +18,4 @@ rule all:
 
 
 include: "workflow/rules/ingest.smk"
+include: "workflow/rules/dedup.smk"
