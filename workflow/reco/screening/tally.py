@@ -45,7 +45,8 @@ class TallyResult:
 
 
 def _where(row: dict[str, Any]) -> dict[str, Any]:
-    return {"file": row["source_file"], "row": row["row"]}
+    """Location of a decision: its file, data row (1-based) and the file line (header = line 1)."""
+    return {"file": row["source_file"], "row": row["row"], "line": row["row"] + 1}
 
 
 def _examples(items: Iterable[str], k: int = 5) -> str:
