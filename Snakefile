@@ -19,3 +19,4 @@ rule all:
 
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/dedup.smk"
+include: "workflow/rules/screening.smk"
