@@ -166,6 +166,17 @@ def ingest_one(spec: ExportSpec) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, 
             fix="check that it is the right file and that 'dialect' (now "
             f"{spec.dialect!r}) matches its format; re-export it if it is damaged.",
         )
+    if kept == 0:
+        first = parsed.rejected[0]
+        raise InputError(
+            f"no record could be read: all {rejected} rejected, the first because: "
+            f"{first['reason']}",
+            file=file,
+            line=first["line_start"],
+            fix=f"check that the dialect (now {dialect!r}"
+            + (", detected" if spec.dialect == "auto" else ", from the config")
+            + ") matches the file's format; re-export the file if it is damaged.",
+        )
     stem = Path(file).stem
     warnings += _assign_ids(stem, parsed.rows, file)
     df = _frame(parsed.rows, file, spec, dialect)

@@ -37,6 +37,8 @@ DIALECTS = (
 )
 
 _HEAD = 262144
+#: A CSV is recognised by a title column among its headers (else set dialect: csv + column_map).
+_CSV_TITLES = {"title", "article title", "primary title", "ti", "document title"}
 
 
 def _has(pattern: str, text: str) -> bool:
@@ -100,13 +102,15 @@ def detect(text: str, file: str | Path = "<text>") -> str:
         return ris_subdialect(head)
     if _has(r"^(PT|AU|TI) [^\n]+\n(?:(?:[A-Z][A-Z0-9] |   )[^\n]*\n)*ER\s*$", head):
         return "wos_plaintext"
-    if "," in first_line or ";" in first_line:
+    if "," in first_line or ";" in first_line or "\t" in first_line:
         lower = first_line.lower()
         if "eid" in lower and ("source title" in lower or "author(s) id" in lower):
             return "scopus_csv"
         if "author names" in lower and "source" in lower and "emtree" in lower:
             return "embase_csv"
-        return "csv"
+        cells = {c.strip().strip('"').strip().lower() for c in re.split(r"[,;\t]", lower)}
+        if len(cells) >= 2 and cells & _CSV_TITLES:
+            return "csv"
     raise InputError(
         "unknown export format: no RIS 'TY  - ', MEDLINE 'PMID- ', WoS 'FN'/'PT', Ovid '<1. >', "
         "EndNote XML or CSV header found",

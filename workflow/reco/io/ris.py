@@ -23,6 +23,8 @@ _FIELD = re.compile(r"^([A-Z][A-Z0-9])  -[ ]?([^\n]*(?:\n(?![A-Z][A-Z0-9]  -)[^\
 _TAGLINE = re.compile(r"^[A-Z][A-Z0-9]  -", re.M)
 _OVID_MARK = re.compile(r"^\d+\.[ \t]*$", re.M)
 _PMID_IN = re.compile(r"^(\d{1,9})\s*\[PMID\]$", re.I)
+#: Cochrane CENTRAL cross-references: "PUBMED 31234567" (in AN, M1, M3, U1, PM or XR).
+_PUBMED_XREF = re.compile(r"\bPUBMED\s+(\d{1,9})\b")
 
 #: Per dialect: tags holding the native id (first present wins) and extra accession tags.
 _NATIVE: dict[str, tuple[str, ...]] = {
@@ -103,6 +105,15 @@ def fields_of(tags: dict[str, list[str]], dialect: str) -> dict[str, Any]:
         if m:
             pmid = m.group(1)
             break
+    if pmid is None and dialect == "cochrane_ris":
+        for tag in ("PM", "AN", "M1", "M3", "U1", "XR"):
+            for value in g(tag) or ():
+                m = _PUBMED_XREF.search(value)
+                if m:
+                    pmid = m.group(1)
+                    break
+            if pmid:
+                break
     if pmid is None and first(g("DP")) == "NLM":
         an = first(g("AN"))
         if an and an.isdigit():

@@ -33,6 +33,12 @@ def _split_semi(values: list[str] | None) -> list[str]:
     return out
 
 
+def _first_doi(values: list[str] | None) -> str | None:
+    """WoS DI; a record listing several DOIs ("10.x/r001; 10.x/r002") gives the first."""
+    v = first(values)
+    return _SEMI.split(v)[0].rstrip(";") if v else None
+
+
 def fields_of(tags: dict[str, list[str]]) -> dict[str, Any]:
     """WoS tags (both export forms) to reco's fields."""
     g = tags.get
@@ -49,7 +55,7 @@ def fields_of(tags: dict[str, list[str]]) -> dict[str, Any]:
         "volume": first(g("VL")),
         "issue": first(g("IS")),
         "pages": pages,
-        "doi": first(g("DI")),
+        "doi": _first_doi(g("DI")),
         "pmid": first(g("PM")),
         "accession": ut,
         "issn": first(g("SN")) or first(g("EI")),
