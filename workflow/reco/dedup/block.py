@@ -68,6 +68,18 @@ def _window_pairs(idx: np.ndarray, group: np.ndarray, window: int) -> tuple[np.n
     return np.concatenate(a_parts), np.concatenate(b_parts)
 
 
+def _frame(a: np.ndarray, b: np.ndarray, key: str) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "a": pl.Series(a, dtype=pl.UInt32),
+            "b": pl.Series(b, dtype=pl.UInt32),
+            "key": pl.Series([key], dtype=pl.String).extend_constant(key, len(a) - 1)
+            if len(a)
+            else pl.Series([], dtype=pl.String),
+        }
+    )
+
+
 def candidate_pairs(prep: pl.DataFrame) -> pl.DataFrame:
     """Candidate pairs ``(a, b)`` (row positions in ``prep``, a < b) with ``blocked_by`` keys."""
     keys = _keys(prep)
@@ -82,19 +94,17 @@ def candidate_pairs(prep: pl.DataFrame) -> pl.DataFrame:
             continue
         group = sub.get_column("key").rank("dense").to_numpy()
         a, b = _window_pairs(sub.get_column("i").to_numpy(), group, KEY_WINDOW)
-        frames.append(pl.DataFrame({"a": a, "b": b, "key": key}))
+        frames.append(_frame(a, b, key))
     sub = keys.filter(pl.col("title_n") != "").select("i", "title_n").sort("title_n", "i")
     if sub.height >= 2:
         group = np.zeros(sub.height, dtype=np.int8)
         a, b = _window_pairs(sub.get_column("i").to_numpy(), group, TITLE_WINDOW)
-        frames.append(pl.DataFrame({"a": a, "b": b, "key": "title_neighbourhood"}))
+        frames.append(_frame(a, b, "title_neighbourhood"))
     if not frames:
         return pl.DataFrame(
             schema={"a": pl.UInt32, "b": pl.UInt32, "blocked_by": pl.String},
         )
-    allp = pl.concat(
-        [f.with_columns(pl.col("a").cast(pl.UInt32), pl.col("b").cast(pl.UInt32)) for f in frames]
-    )
+    allp = pl.concat(frames)
     return (
         allp.select(
             pl.min_horizontal("a", "b").alias("a"),

@@ -164,12 +164,6 @@ def decide(f: dict) -> tuple[str, str]:
     if f["part_a"] and f["part_b"] and f["part_a"] != f["part_b"]:
         return "different", "part_conflict"
     yd = f["year_diff"]
-    if yd is not None and yd >= 2:
-        return "different", "year_conflict"
-    if f["volume"] == 0:
-        return "different", "volume_conflict"
-    if f["pages"] == 0:
-        return "different", "pages_conflict"
     j, v, p, a1 = f["journal"], f["volume"], f["pages"], f["author1"]
     if f["abstract_a"] != f["abstract_b"] and not (
         j == 1 and yd == 0 and (p == 1 or (p is None and v == 1 and t >= SAME_TITLE))
@@ -177,6 +171,12 @@ def decide(f: dict) -> tuple[str, str]:
         # a meeting abstract and a journal article are different publications; the same abstract
         # exported by two databases (one tagging it "[Abstract]") agrees on journal, year and issue
         return "different", "abstract_vs_article"
+    if yd is not None and yd >= 2:
+        return "different", "year_conflict"
+    if f["volume"] == 0:
+        return "different", "volume_conflict"
+    if f["pages"] == 0:
+        return "different", "pages_conflict"
     if f["doi"] == 1:
         return ("same", "doi_exact") if t >= BIB_TITLE or ts >= 80 else ("review", "review_doi")
     if f["pmid"] == 1:
@@ -194,8 +194,6 @@ def decide(f: dict) -> tuple[str, str]:
         return "same", "author_year_volume_pages"
     nums_ok = f["nums_a"] == f["nums_b"]
     authors_ok = a1 is None or a1 > 0 or f["authors_score"] >= 70
-    if bib and j == 1 and a1 is None and nums_ok and (t >= JOURNAL_TITLE or ts >= 85):
-        return "same", "journal_volume_pages"
     if (
         t >= CLOSE_TITLE
         and nums_ok
@@ -205,6 +203,8 @@ def decide(f: dict) -> tuple[str, str]:
         and authors_ok
     ):
         return "same", "title_journal_pages"
+    if bib and j == 1 and a1 is None and nums_ok and (t >= JOURNAL_TITLE or ts >= 85):
+        return "same", "journal_volume_pages"
     if t >= SAME_TITLE and nums_ok and a1 == 1 and yd == 0:
         if j != 0 or (v == 1 and p == 1):
             return "same", "title_author_year"

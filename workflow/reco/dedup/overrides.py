@@ -41,7 +41,7 @@ def read_decisions(path: str | Path | None) -> list[Decision]:
             fix="create it with the header record_a,record_b,decision,who,note (it may stay empty).",
         )
     try:
-        df = pl.read_csv(p, infer_schema=False, missing_utf8_is_empty_string=True)
+        df = pl.read_csv(p, infer_schema=False)
     except pl.exceptions.NoDataError:
         df = pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String))
     except pl.exceptions.ComputeError as exc:

@@ -65,11 +65,13 @@ _TAG = re.compile(
 )
 #: Database cross-reference notes appended to a title ("[Erratum appears in ...]", "[Comment in ...]"),
 #: often cut off before the closing bracket: they describe other records, not this one.
-_XREF_NOTE = re.compile(
-    r"[\[(]\s*(?:published\s+)?(?:erratum|errata|corrigendum|comments?|retraction|retracted|"
+_XREF_WORDS = (
+    r"\s*(?:published\s+)?(?:erratum|errata|corrigendum|comments?|retraction|retracted|"
     r"update|updated|summary for patients|reprint|republished|expression of concern)\s+"
-    r"(?:appears?\s+in|in|of|on|to)\b[^\])]*(?:[\])]|$)",
-    re.IGNORECASE,
+    r"(?:appears?\s+in|in|of|on|to)\b"
+)
+_XREF_NOTE = re.compile(
+    r"\[" + _XREF_WORDS + r"[^\]]*(?:\]|$)|\(" + _XREF_WORDS + r"[^)]*(?:\)|$)", re.IGNORECASE
 )
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _ROMAN = {
@@ -89,6 +91,8 @@ _PART = re.compile(
     r"\b(?:part|paper|phase report|report|study|series)\s+(\d+|[ivx]{1,4}|one|two|three|four|five|six)\b"
 )
 _TRAILING_ROMAN = re.compile(r"\b(i{1,3}|iv|v|vi{1,3})\s*$")
+#: A roman numeral standing alone between sentence marks: "Dual diagnosis. II: outcomes".
+_SEGMENT_ROMAN = re.compile(r"(?:^|[.:;]\s*)(i{1,3}|iv|vi{0,3}|ix|x)\s*[.:;)]")
 _NOTICE_TITLE = [
     (
         "erratum",
@@ -97,7 +101,9 @@ _NOTICE_TITLE = [
     ("erratum", re.compile(r"^(?:correction|corrections|notice of correction)\s*(?::|to\b)")),
     (
         "retraction",
-        re.compile(r"^(?:retraction|retracted|notice of retraction|withdrawn)\s*(?::|of\b|note)"),
+        re.compile(
+            r"^(?:retraction|retracted|notice of retraction|withdrawn)\s*(?::|of\b|note|notice)"
+        ),
     ),
     ("reply", re.compile(r"^(?:reply|response|in reply|authors?'? reply)\b")),
     ("reply", re.compile(r"\b(?:authors?'? reply|reply to|in response to)\b")),
@@ -173,7 +179,10 @@ def fold_title(title: str | None) -> str:
     return fold(t)
 
 
-def _title_part(title_n: str) -> str | None:
+def _title_part(title_n: str, raw: str = "") -> str | None:
+    m = _SEGMENT_ROMAN.search(raw.lower())
+    if m:
+        return str(_ROMAN[m.group(1)])
     m = _PART.search(title_n)
     if m:
         v = m.group(1)
@@ -351,7 +360,7 @@ def prepare(records: pl.DataFrame) -> pl.DataFrame:
         out["page_last"].append(pl_)
         out["is_abstract"].append(is_abstract(title, rtype, jn, pages[i]))
         out["notice"].append(notice_kind(title, rtype))
-        out["part"].append(_title_part(tn) if tn else None)
+        out["part"].append(_title_part(tn, title) if tn else None)
         flags = []
         if not tn:
             flags.append("no_title")
