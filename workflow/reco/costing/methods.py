@@ -78,7 +78,7 @@ class PSA:
     draws: int = 5000
     seed: int = 20220331
     wte_cv: float = 0.10  # gamma, mean 1, per staff line
-    pay_point: str = "triangular"  # triangular(bottom, mid, top) per pay-scale line
+    pay_point: str = "triangular"  # triangular(bottom, mid, top) per pay-scale line, or fixed
     on_costs_sd_pct: float = 10.0  # normal multiplier on on-costs, sd in %
     overhead_rate_sd_pct: float = 15.0  # normal multiplier on overhead rates, sd in %
     non_staff_cv: float = 0.20  # gamma, mean 1, per non-staff / site-reported line
@@ -130,6 +130,10 @@ def settings_from_config(cfg: dict[str, Any] | None) -> Settings:
         )
     one_way = _build(OneWay, cfg.get("sensitivity"), "costing.sensitivity")
     psa = _build(PSA, cfg.get("psa"), "costing.psa")
+    if psa.pay_point not in ("triangular", "fixed"):
+        raise ConfigError(
+            f"costing.psa.pay_point is {psa.pay_point!r}", fix="use triangular or fixed."
+        )
     if psa.draws < 10:
         raise ConfigError("costing.psa.draws must be at least 10", fix="set draws: 5000.")
     return Settings(method=method, inflation=inflation, one_way=one_way, psa=psa)
