@@ -20,3 +20,5 @@ rule all:
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/dedup.smk"
 include: "workflow/rules/screening.smk"
+include: "workflow/rules/checks.smk"
+include: "workflow/rules/costing.smk"

@@ -15,8 +15,14 @@ rule ingest_exports:
         "logs/benchmarks/ingest_exports.tsv"
     params:
         spec=json.dumps(export_specs()),
+        strict=(
+            "--fail-on-rejected"
+            if config.get("ingest", {}).get("fail_on_rejected")
+            else ""
+        ),
     shell:
-        "{RECO} ingest --spec {params.spec:q} --out results/ingest --counts {output.counts} > {log} 2>&1"
+        "{RECO} ingest --spec {params.spec:q} --out results/ingest --counts {output.counts} "
+        "{params.strict} > {log} 2>&1"
 
 
 TARGETS.extend(rules.ingest_exports.output)
