@@ -8,8 +8,19 @@ from snakemake.utils import validate
 
 validate(config, schema="../schemas/config.schema.yaml")
 
-#: Where the review's inputs live: resources_dir if given, else resources/<review>.
-RESOURCES = Path(config.get("resources_dir") or f"resources/{config['review']}")
+
+def _resources_dir():
+    """resources_dir if given, else resources/<review>; a relative path is taken from the working
+    directory if it exists there, else from the repository (so --directory runs work too).
+    """
+    p = Path(config.get("resources_dir") or f"resources/{config['review']}")
+    if p.is_absolute() or p.exists():
+        return p
+    return Path(workflow.basedir) / p
+
+
+#: Where the review's inputs live.
+RESOURCES = _resources_dir()
 #: The reco CLI, run with the interpreter running Snakemake (no PATH or shim surprises).
 RECO = f"{shlex.quote(sys.executable)} -m reco"
 #: Final targets; each stage's rule file appends what `rule all` must build.
