@@ -101,6 +101,28 @@ CLUSTERS: dict[str, pl.DataType] = {
     "note": pl.String(),  # links removed to break a transitive chain, if any
 }
 
+#: results/costing/lines_priced.parquet: one row per priced cost component of a pro forma line.
+COSTING_LINES: dict[str, pl.DataType] = {
+    "site_id": pl.String(),  # from the workbook name site_<ID>.xlsx (= its Site sheet site_id)
+    "model_category": pl.String(),  # Network, Consultancy or Lead and link (Site sheet)
+    "workbook": pl.String(),  # pro forma file name
+    "sheet": pl.String(),  # Staff, NonStaff or SiteReported
+    "row": pl.Int64(),  # Excel row of the line on that sheet
+    "line_type": pl.String(),  # staff, non_staff, site_reported, reconciliation
+    "item": pl.String(),  # role (band/grade) or item description
+    "component": pl.String(),  # salary, on_costs, overhead_*, capital_overhead, item, reported, reconciliation
+    "category": pl.String(),  # staff_direct, staff_indirect, intervention, training, equipment, overheads, reconciliation
+    "quantity": pl.Float64(),  # FTE on the service (wte x pct/100), item quantity, or 1
+    "unit": pl.String(),  # unit of the quantity
+    "unit_price": pl.Float64(),  # GBP per unit: the price used
+    "cost": pl.Float64(),  # GBP, rounded to the penny (0 for excluded lines)
+    "price_basis": pl.String(),  # site_actual, national, excluded or reconciliation
+    "price_source": pl.String(),  # where the price came from (file, source, pay point)
+    "price_year": pl.String(),  # financial year of the price, e.g. 2021/22
+    "verified": pl.Boolean(),  # False when priced from derived_values.csv (not verified)
+    "note": pl.String(),
+}
+
 
 def make_record_id(export_stem: str, native_id: str | None, ordinal: int) -> str:
     """The one identity rule: ``<export stem>:<native id>``, or ``<export stem>:<ordinal>`` without one."""

@@ -169,9 +169,13 @@ def counts_of(
             r["site"]: r["share_site_actual"] for r in table.iter_rows(named=True)
         },
         "share_unverified": {r["site"]: r["share_unverified"] for r in table.iter_rows(named=True)},
-        "cost_by_price_basis": {r["price_basis"]: round(r["cost"], 2) for r in basis.iter_rows(named=True)},
+        "cost_by_price_basis": {
+            r["price_basis"]: round(r["cost"], 2) for r in basis.iter_rows(named=True)
+        },
         "priced_components": lines.height,
-        "pro_forma_lines": sum(len(pf.staff) + len(pf.non_staff) + len(pf.reported) for pf in forms),
+        "pro_forma_lines": sum(
+            len(pf.staff) + len(pf.non_staff) + len(pf.reported) for pf in forms
+        ),
         "method": settings.method.as_dict(),
         "inflation": {
             "to_year": settings.inflation.to_year,

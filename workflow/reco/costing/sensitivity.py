@@ -38,8 +38,8 @@ def one_way(
     """Low and high totals for each input of the site (rows of sensitivity.csv)."""
     base = site_total(price_proforma(pf, ref, method))
 
-    def total(m: Method = method, adjust: Adjust = Adjust()) -> float:
-        return site_total(price_proforma(pf, ref, m, adjust))
+    def total(m: Method = method, adjust: Adjust | None = None) -> float:
+        return site_total(price_proforma(pf, ref, m, adjust or Adjust()))
 
     w, o, r, n = (
         ranges.wte_pct / 100,
@@ -176,7 +176,9 @@ def psa_draws(pf: ProForma, ref: Reference, method: Method, psa: PSA) -> np.ndar
     ovh_mult = _normal(rng, psa.overhead_rate_sd_pct / 100, n)
     total = np.zeros(n)
     if inputs:
-        fte = np.array([si.fte for si in inputs])[None, :] * _gamma(rng, psa.wte_cv, (n, len(inputs)))
+        fte = np.array([si.fte for si in inputs])[None, :] * _gamma(
+            rng, psa.wte_cv, (n, len(inputs))
+        )
         salary = np.empty((n, len(inputs)))
         for j, si in enumerate(inputs):
             scale = si.scale
@@ -214,16 +216,14 @@ def psa_draws(pf: ProForma, ref: Reference, method: Method, psa: PSA) -> np.ndar
         if r["line_type"] in ("non_staff", "site_reported") and r["price_basis"] != "excluded"
     ]
     if varying:
-        total += (np.array(varying)[None, :] * _gamma(rng, psa.non_staff_cv, (n, len(varying)))).sum(
-            axis=1
-        )
+        total += (
+            np.array(varying)[None, :] * _gamma(rng, psa.non_staff_cv, (n, len(varying)))
+        ).sum(axis=1)
     fixed = sum(float(r["cost"]) for r in rows if r["line_type"] == "reconciliation")  # type: ignore[arg-type]
     return total + fixed
 
 
-def psa_summary(
-    pf: ProForma, ref: Reference, method: Method, psa: PSA
-) -> dict[str, object]:
+def psa_summary(pf: ProForma, ref: Reference, method: Method, psa: PSA) -> dict[str, object]:
     """Mean, median and the central ``psa.interval`` interval of the site total."""
     draws = psa_draws(pf, ref, method, psa)
     tail = (1 - psa.interval) / 2
