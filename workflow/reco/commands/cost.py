@@ -67,7 +67,9 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         try:
             section = json.loads(args.settings)
         except json.JSONDecodeError as exc:
-            raise ConfigError(f"--settings is not valid JSON: {exc}", fix="pass a JSON object.") from exc
+            raise ConfigError(
+                f"--settings is not valid JSON: {exc}", fix="pass a JSON object."
+            ) from exc
     for key in ("reference_dir", "proformas"):  # paths are given on the command line
         section.pop(key, None)
     return settings_from_config(section)
