@@ -99,6 +99,9 @@ def test_outputs_and_counts(priced, published):
     # Table 5's categories (4 lead and link, 1 consultancy, 1 network), not chapter 2's 3/1/2
     assert counts["sites_by_model"] == {"consultancy": 1, "lead_and_link": 4, "network": 1}
     assert counts["cheapest_model"] == "network"
+    assert counts["sites"] == 6 and counts["perspective"] == "NHS"
+    assert counts["approach"] == "mix of top-down and bottom-up"  # sites C and F report amounts
+    assert counts["price_year"] == "2021/22"
     assert counts["inflation"]["factor"] == pytest.approx(1.0732 * 1.0431, abs=1e-6)
     models = pl.read_csv(priced / "model_costs.csv")
     assert dict(zip(models["service_model_category"], models["n_sites"], strict=True)) == {

@@ -133,6 +133,32 @@ def _slug(text: str) -> str:
     return text.strip().lower().replace(" ", "_")
 
 
+def _approach(lines: pl.DataFrame) -> str:
+    """Top-down (site-reported amounts), bottom-up (priced lines) or a mix, from the lines."""
+    counted = lines.filter(pl.col("price_basis") != "excluded")
+    top_down = counted.filter(pl.col("line_type") == "site_reported").height > 0
+    bottom_up = counted.filter(pl.col("line_type").is_in(["staff", "non_staff"])).height > 0
+    if top_down and bottom_up:
+        return "mix of top-down and bottom-up"
+    return "top-down" if top_down else "bottom-up"
+
+
+def _pay_scale_source(lines: pl.DataFrame, settings: Settings) -> str:
+    """How staff salaries were priced, from the salary rows (actual vs national scale)."""
+    salary = lines.filter(pl.col("component") == "salary")
+    national = salary.filter(pl.col("price_basis") == "national").height
+    actual = salary.filter(pl.col("price_basis") == "site_actual").height
+    method = settings.method
+    basis = (
+        "PSSRU 2022 mean pay"
+        if method.salary_basis == "pssru_mean"
+        else f"NHS pay scales (AfC/medical {method.price_year}, {method.salary_basis} point)"
+    )
+    if national and actual:
+        return f"{basis} where actual costs unavailable ({actual} of {salary.height} staff lines actual)"
+    return basis if national else "site actual salaries"
+
+
 def counts_of(
     forms: list[ProForma],
     table: pl.DataFrame,
@@ -164,6 +190,10 @@ def counts_of(
         "cheapest_model": _slug(cheapest["service_model_category"]),
         "perspective": perspectives[0] if len(perspectives) == 1 else perspectives,
         "financial_year": years[0] if len(years) == 1 else years,
+        "price_year": years[0] if len(years) == 1 else years,
+        "approach": _approach(lines),
+        "pay_scale_source": _pay_scale_source(lines, settings),
+        "tool": sorted({pf.path.suffix.lstrip(".").lower() for pf in forms}),
         "reconciliation_gbp": {r["site"]: r["reconciliation"] for r in table.iter_rows(named=True)},
         "share_site_actual": {
             r["site"]: r["share_site_actual"] for r in table.iter_rows(named=True)
