@@ -58,6 +58,11 @@ def test_staff_line_errors(tmp_path, over, column, words):
     _assert_names(err, path, "Staff", 3, column)
 
 
+def test_percent_typed_as_text_is_read(tmp_path):
+    pf = read_proforma(workbook(tmp_path, staff_rows=[staff(pct_time_on_service="40%")]))
+    assert pf.staff[0].pct_time == 40.0
+
+
 def test_negative_non_staff_cost(tmp_path):
     path = workbook(tmp_path, items=[item(unit_cost_gbp=-50)])
     err = _error(path)

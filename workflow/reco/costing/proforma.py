@@ -255,7 +255,10 @@ class _Checker:
                 raise self.fail(row, column, "empty cell", f"enter a number in {column}{hint}.")
             return None
         try:
-            value = float(raw.replace(",", "").replace("£", "").strip())
+            text = raw.replace(",", "").replace("£", "").strip()
+            if column.startswith("pct_") and text.endswith("%"):  # "50%" typed as text
+                text = text[:-1].strip()
+            value = float(text)
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
