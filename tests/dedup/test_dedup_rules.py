@@ -67,6 +67,12 @@ def test_first_author_from_any_format(name: str) -> None:
     assert parse_author(name) == ("gomezcaro", "a")
 
 
+def test_ovid_surname_with_dotted_initials() -> None:
+    assert parse_author("Hodges C.L.") == ("hodges", "cl")
+    assert parse_author("Hodges, C. L.") == ("hodges", "cl")
+    assert parse_author("Ibanez L.-R.") == ("ibanez", "lr")
+
+
 def test_surname_particles() -> None:
     assert parse_author("St Peter, Shawn D.")[0] == parse_author("Peter, S. D.")[0]
     assert parse_author("van der Berg J")[0] == "berg"
@@ -217,6 +223,7 @@ def test_conference_abstract_same_year_without_pages(build, article) -> None:
         ("{t}", "Erratum"),
         ("Comment on: {t}", "JOUR"),
         ("Reply to: {t}", "JOUR"),
+        ("Re - {t}", "JOUR"),
         ("Retraction notice: {t}", "JOUR"),
     ],
 )

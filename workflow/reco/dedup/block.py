@@ -14,9 +14,9 @@ import numpy as np
 import polars as pl
 
 #: Pairs per record within one key's group (all pairs when the group has <= window + 1 records).
-KEY_WINDOW = 40
+KEY_WINDOW = 12
 #: Neighbours on each side in the sorted-neighbourhood pass over folded titles.
-TITLE_WINDOW = 6
+TITLE_WINDOW = 5
 #: Characters of the compact (space-free) folded title used by the prefix and tail keys.
 TITLE_KEY_CHARS = 30
 _MIN_TITLE_KEY = 12

@@ -7,10 +7,10 @@ null = missing on a side), then one decision:
 * ``same`` with the positive rule that fired (``doi_exact``, ``pmid_exact``,
   ``author_year_volume_pages``, ``title_journal_pages``, ``title_author_year``,
   ``title_author_adjacent_year``);
-* ``different`` with the guard that fired (:data:`GUARDS`: a conflicting DOI/PMID, an erratum,
+* ``different`` with the guard that fired (:data:`GUARDS`: a conflicting DOI, an erratum,
   comment or reply against an article, different numbered parts, years two or more apart,
-  different volumes or page ranges, a conference abstract against a journal article) or
-  ``dissimilar``;
+  different volumes or page ranges, a conference abstract against a journal article), or
+  ``author_differs`` / ``dissimilar`` (not similar enough; not a conflict inside a cluster);
 * ``review`` (``review_*``) when the record looks like a duplicate but no rule is sure: these
   pairs are written to review_pairs.csv and never merged without a reviewer's decision.
 """
@@ -39,7 +39,6 @@ POSITIVE_RULES: dict[str, int] = {
 GUARDS = (
     "override_different",
     "doi_conflict",
-    "pmid_conflict",
     "notice_vs_article",
     "part_conflict",
     "year_conflict",
@@ -157,8 +156,6 @@ def decide(f: dict) -> tuple[str, str]:
         return "different", "no_title"
     if f["doi"] == 0:
         return "different", "doi_conflict"
-    if f["pmid"] == 0:
-        return "different", "pmid_conflict"
     if f["notice_a"] != f["notice_b"]:
         return "different", "notice_vs_article"
     if f["part_a"] and f["part_b"] and f["part_a"] != f["part_b"]:
@@ -206,11 +203,18 @@ def decide(f: dict) -> tuple[str, str]:
     if bib and j == 1 and a1 is None and nums_ok and (t >= JOURNAL_TITLE or ts >= 85):
         return "same", "journal_volume_pages"
     if t >= SAME_TITLE and nums_ok and a1 == 1 and yd == 0:
+        if f["pmid"] == 0:
+            # PMIDs are not reliable enough to separate records (exports put other accession
+            # numbers in the field), but a different one is no support for merging either
+            return "review", "review_pmid_differs"
         if j != 0 or (v == 1 and p == 1):
             return "same", "title_author_year"
         return "review", "review_journal_differs"
     if t >= SAME_TITLE and nums_ok and a1 == 1 and yd == 1 and j == 1 and (v == 1 or p == 1):
         return "same", "title_author_adjacent_year"
+    if a1 == 0 and (j == 0 or yd):
+        # similar titles, but another first author in another journal or year: a different paper
+        return "different", "author_differs"
     if t >= REVIEW_TITLE or (f["doi"] is None and ts >= 95 and t >= 70):
         return "review", "review_similar_title"
     return "different", "dissimilar"
@@ -258,36 +262,53 @@ class Comparer:
 
 
 def score_pairs(prep: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    """Scores and decision for every candidate pair (columns of ``pairs`` plus scores, decision, rule)."""
+    """Scores and decision for every candidate pair (columns of ``pairs`` plus scores, decision, rule).
+
+    The title score is computed for every pair; pairs below :data:`MIN_TITLE` that share no DOI,
+    PMID or year/volume/first page are ``dissimilar`` without further scores.
+    """
     cmp = Comparer(prep)
-    a = pairs.get_column("a").to_list()
-    b = pairs.get_column("b").to_list()
-    titles = cmp.title_scores(a, b)
-    doi, pmid = cmp.cols["doi_n"], cmp.cols["pmid_n"]
-    year, vol, page = cmp.cols["year"], cmp.cols["volume_n"], cmp.cols["page_first"]
-    rows: dict[str, list] = {k: [] for k in PAIR_SCORE_COLUMNS}
+    a = pairs.get_column("a").to_numpy()
+    b = pairs.get_column("b").to_numpy()
+    titles = pl.Series("title_score", cmp.title_scores(a.tolist(), b.tolist()), dtype=pl.Float32)
+    ident = prep.select(
+        pl.col("doi_n").alias("doi"),
+        pl.col("pmid_n").alias("pmid"),
+        pl.concat_str("year", "volume_n", "page_first", separator="|").alias("bib"),
+    )
+
+    def same(col: str) -> pl.Series:
+        s = ident.get_column(col)
+        x, y = s.gather(a), s.gather(b)
+        return (x == y).fill_null(False)
+
+    examine = (titles >= MIN_TITLE) | same("doi") | same("pmid") | same("bib")
+    idx = examine.arg_true().to_list()
+    al, bl, tl = a.tolist(), b.tolist(), titles.to_list()
+    rows: dict[str, list] = {k: [] for k in PAIR_SCORE_COLUMNS if k != "title_score"}
     decisions, rules = [], []
-    for i, j, t in zip(a, b, titles, strict=True):
-        if t < MIN_TITLE and not (
-            (doi[i] and doi[i] == doi[j])
-            or (pmid[i] and pmid[i] == pmid[j])
-            or (page[i] and page[i] == page[j] and vol[i] == vol[j] and year[i] == year[j])
-        ):
-            # not examined further: only the title score is recorded
-            rows["title_score"].append(t)
-            for k in list(PAIR_SCORE_COLUMNS)[1:]:
-                rows[k].append(None)
-            decisions.append("different")
-            rules.append("dissimilar")
-            continue
-        f = cmp.compare(i, j, t)
-        for k in PAIR_SCORE_COLUMNS:
-            rows[k].append(f[k])
+    for k in idx:
+        f = cmp.compare(al[k], bl[k], tl[k])
+        for col, values in rows.items():
+            values.append(f[col])
         d, r = decide(f)
         decisions.append(d)
         rules.append(r)
-    scores = pl.DataFrame(rows, schema=PAIR_SCORE_COLUMNS)
-    return pl.concat([pairs, scores], how="horizontal").with_columns(
-        pl.Series("decision", decisions, dtype=pl.String),
-        pl.Series("rule", rules, dtype=pl.String),
+    detail = pl.DataFrame(
+        {
+            "k": pl.Series(idx, dtype=pl.UInt32),
+            **{c: pl.Series(v, dtype=PAIR_SCORE_COLUMNS[c]) for c, v in rows.items()},
+            "decision": pl.Series(decisions, dtype=pl.String),
+            "rule": pl.Series(rules, dtype=pl.String),
+        }
     )
+    out = (
+        pairs.with_columns(titles)
+        .with_row_index("k")
+        .join(detail, on="k", how="left")
+        .drop("k")
+        .with_columns(
+            pl.col("decision").fill_null("different"), pl.col("rule").fill_null("dissimilar")
+        )
+    )
+    return out.select(*pairs.columns, *PAIR_SCORE_COLUMNS, "decision", "rule")

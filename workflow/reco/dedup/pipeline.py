@@ -114,28 +114,33 @@ def deduplicate(
         {"decision": "machine_decision", "rule": "machine_rule"}
     )
 
-    a_list = scored.get_column("a").to_list()
-    b_list = scored.get_column("b").to_list()
-    mdec = scored.get_column("machine_decision").to_list()
-    mrule = scored.get_column("machine_rule").to_list()
-    tscore = scored.get_column("title_score").to_list()
-    final_dec, final_rule, note = list(mdec), list(mrule), [None] * len(mdec)
-    row_of = {(a, b): k for k, (a, b) in enumerate(zip(a_list, b_list, strict=True))}
+    # only examined pairs can be accepted or conflict: they fit in Python dicts at any size
+    examined = {
+        (a, b): (d, r, t)
+        for a, b, d, r, t in scored.filter(pl.col("machine_rule") != "dissimilar")
+        .select("a", "b", "machine_decision", "machine_rule", "title_score")
+        .iter_rows()
+    }
+    updates: dict[tuple[int, int], tuple[str, str, str]] = {}
     cannot: dict[tuple[int, int], str] = {}
     for key, d in overrides.items():
-        k = row_of[key]
-        final_dec[k] = d.decision
-        final_rule[k] = f"override_{d.decision}"
-        note[k] = f"reviewer decision (row {d.row}{', ' + d.who if d.who else ''})" + (
-            f": {d.note}" if d.note else ""
+        who = f", {d.who}" if d.who else ""
+        updates[key] = (
+            d.decision,
+            f"override_{d.decision}",
+            f"reviewer decision (row {d.row}{who})" + (f": {d.note}" if d.note else ""),
         )
         if d.decision == "different":
             cannot[key] = "override_different"
 
     edges = [
-        Edge(a_list[k], b_list[k], final_rule[k], POSITIVE_RULES[final_rule[k]], tscore[k] or 0.0)
-        for k in range(len(final_dec))
-        if final_dec[k] == "same"
+        Edge(a, b, r, POSITIVE_RULES[r], t or 0.0)
+        for (a, b), (d, r, t) in examined.items()
+        if d == "same" and (a, b) not in updates
+    ] + [
+        Edge(a, b, r, POSITIVE_RULES[r], 100.0)
+        for (a, b), (d, r, _) in updates.items()
+        if d == "same"
     ]
     cmp = Comparer(prep)
     cache: dict[tuple[int, int], str | None] = {}
@@ -145,10 +150,11 @@ def deduplicate(
         if key in cannot:
             return cannot[key]
         if key not in cache:
-            k = row_of.get(key)
-            if k is not None:
-                d, r = final_dec[k], final_rule[k]
-            else:
+            if key in updates:
+                d, r = updates[key][:2]
+            elif key in examined:
+                d, r = examined[key][:2]
+            else:  # not a candidate pair, or one below the title threshold: judge it now
                 d, r = decide(cmp.compare(*key))
             cache[key] = r if d == "different" and r in GUARDS else None
         return cache[key]
@@ -158,21 +164,39 @@ def deduplicate(
     label = clustering.label
     cluster_notes: dict[int, list[str]] = defaultdict(list)
     for e, (u, v), why in clustering.removed:
-        k = row_of[(e.a, e.b)]
-        final_dec[k] = "review"
-        final_rule[k] = "chain_split"
-        note[k] = f"link removed: {ids[u]} and {ids[v]} are in one cluster only through it ({why})"
+        updates[(e.a, e.b)] = (
+            "review",
+            "chain_split",
+            f"link removed: {ids[u]} and {ids[v]} are in one cluster only through it ({why})",
+        )
         cluster_notes[label[e.a]].append(f"removed {ids[e.a]}~{ids[e.b]} ({e.rule}): {why}")
         cluster_notes[label[e.b]].append(f"removed {ids[e.a]}~{ids[e.b]} ({e.rule}): {why}")
 
-    pairs_out = scored.with_columns(
-        pl.Series("record_a", [ids[a] for a in a_list], dtype=pl.String),
-        pl.Series("record_b", [ids[b] for b in b_list], dtype=pl.String),
-        pl.Series("decision", final_dec, dtype=pl.String),
-        pl.Series("rule", final_rule, dtype=pl.String),
-        pl.Series("note", note, dtype=pl.String),
+    keys = sorted(updates)
+    upd = pl.DataFrame(
+        {
+            "a": pl.Series([k[0] for k in keys], dtype=pl.UInt32),
+            "b": pl.Series([k[1] for k in keys], dtype=pl.UInt32),
+            "decision": pl.Series([updates[k][0] for k in keys], dtype=pl.String),
+            "rule": pl.Series([updates[k][1] for k in keys], dtype=pl.String),
+            "note": pl.Series([updates[k][2] for k in keys], dtype=pl.String),
+        }
     )
-    pairs_out = rec.conform(pairs_out, rec.PAIRS).sort("record_a", "record_b")
+    id_series = pl.Series("id", ids, dtype=pl.String)
+    pairs_out = (
+        scored.join(upd, on=["a", "b"], how="left")
+        .sort("a", "b")
+        .with_columns(
+            pl.coalesce("decision", "machine_decision").alias("decision"),
+            pl.coalesce("rule", "machine_rule").alias("rule"),
+        )
+    )
+    pairs_out = pairs_out.with_columns(
+        id_series.gather(pairs_out.get_column("a")).alias("record_a"),
+        id_series.gather(pairs_out.get_column("b")).alias("record_b"),
+    )
+    accepted = pairs_out.filter(pl.col("decision") == "same").select("a", "rule")
+    pairs_out = rec.conform(pairs_out, rec.PAIRS)
 
     # kept record per cluster: most complete, then database preference, then lowest record_id
     pref = {db.casefold(): r for r, db in enumerate(database_preference)}
@@ -194,9 +218,8 @@ def deduplicate(
     kept = [0] * n
     cluster_rows = []
     link_rules: dict[int, Counter] = defaultdict(Counter)
-    for k, d in enumerate(final_dec):
-        if d == "same":
-            link_rules[label[a_list[k]]][final_rule[k]] += 1
+    for a, r in accepted.iter_rows():
+        link_rules[label[a]][r] += 1
     for lab in sorted(members):
         m = members[lab]
         best = min(m, key=lambda i: (-comp[i], pref.get((dbs[i] or "").casefold(), len(pref)), i))
@@ -272,21 +295,9 @@ def deduplicate(
         "duplicates_removed": n - len(members),
         "clusters_with_duplicates": sum(1 for m in members.values() if len(m) > 1),
         "candidate_pairs": pairs_out.height,
-        "pairs_by_decision": dict(sorted(Counter(final_dec).items())),
-        "pairs_by_rule": dict(
-            sorted(
-                Counter(
-                    r for d, r in zip(final_dec, final_rule, strict=True) if d == "same"
-                ).items()
-            )
-        ),
-        "pairs_by_guard": dict(
-            sorted(
-                Counter(
-                    r for d, r in zip(final_dec, final_rule, strict=True) if d == "different"
-                ).items()
-            )
-        ),
+        "pairs_by_decision": _tally(pairs_out, None),
+        "pairs_by_rule": _tally(pairs_out, "same"),
+        "pairs_by_guard": _tally(pairs_out, "different"),
         "pairs_sent_to_review": review.height,
         "review_by_rule": dict(sorted(Counter(review.get_column("rule").to_list()).items())),
         "flagged_records": dict(
@@ -303,6 +314,14 @@ def deduplicate(
         unique_records=unique,
         counts=counts,
     )
+
+
+def _tally(pairs: pl.DataFrame, decision: str | None) -> dict[str, int]:
+    """Pairs per final rule (or per decision when ``decision`` is None), sorted by name."""
+    col = "decision" if decision is None else "rule"
+    sub = pairs if decision is None else pairs.filter(pl.col("decision") == decision)
+    counts = sub.group_by(col).len().sort(col)
+    return {k: int(v) for k, v in counts.iter_rows()}
 
 
 def _pair_set(pairs: pl.DataFrame) -> set[tuple[int, int]]:

@@ -98,16 +98,19 @@ _NOTICE_TITLE = [
         "erratum",
         re.compile(r"^(?:erratum|errata|corrigendum|corrigenda)\b|\berratum\b|\bcorrigendum\b"),
     ),
-    ("erratum", re.compile(r"^(?:correction|corrections|notice of correction)\s*(?::|to\b)")),
+    ("erratum", re.compile(r"^(?:correction|corrections|notice of correction)\s*(?:[:.–—-]|to\b)")),
     (
         "retraction",
         re.compile(
-            r"^(?:retraction|retracted|notice of retraction|withdrawn)\s*(?::|of\b|note|notice)"
+            r"^(?:retraction|retracted|notice of retraction|withdrawn)\s*(?:[:.–—-]|of\b|note|notice)"
         ),
     ),
     ("reply", re.compile(r"^(?:reply|response|in reply|authors?'? reply)\b")),
     ("reply", re.compile(r"\b(?:authors?'? reply|reply to|in response to)\b")),
-    ("comment", re.compile(r"^(?:comment|commentary|re|letter)\s*:|^comment on\b|\bcomment on\b")),
+    (
+        "comment",
+        re.compile(r"^(?:comment|commentary|re|letter)\s*(?:[:.–—]|-\s)|\bcomment on\b"),
+    ),
 ]
 _NOTICE_TYPES = {
     "erratum": "erratum",
@@ -136,7 +139,8 @@ _STOP = frozenset(
 _PARTICLES = frozenset(
     "van von de der den da di del della la le st saint ten ter dos du mc".split()
 )
-_INITIALS_STYLE = re.compile(r"^[A-Z]{1,3}$")
+#: "AB", "A.B.", "A.-B." after a surname (Medline, Ovid/HMIC "Surname A.B.").
+_INITIALS_STYLE = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 _DOI_SHAPE = re.compile(r"10\.\d{4,9}/\S+")
 _PAGE = re.compile(r"([A-Za-z]{0,4}\d+[A-Za-z]?)(?:\s*[-‐‑–—]+\s*([A-Za-z]{0,4}\d+[A-Za-z]?))?")
@@ -151,6 +155,8 @@ def fold(text: str | None) -> str:
     """Lower-case ASCII letters and digits separated by single spaces (entities and accents removed)."""
     if not text:
         return ""
+    if text.isascii() and "&" not in text and "\\" not in text and "<" not in text:
+        return _NON_ALNUM.sub(" ", text.lower()).strip()
     s = html.unescape(text)
     if "\\" in s:
         s = _LATEX_SPECIAL.sub(r"\1", _LATEX_CMD.sub("", _LATEX_ACCENT.sub(r"\1", s)))
@@ -217,6 +223,11 @@ def is_abstract(
         r"[\[(]\s*(?:meeting |conference )?abstracts?\s*[\])]", title, re.IGNORECASE
     ):
         return True
+    return _abstract_venue(journal)
+
+
+@lru_cache(maxsize=65536)
+def _abstract_venue(journal: str | None) -> bool:
     return bool(journal and _ABSTRACT_VENUE.search(fold(journal)))
 
 
@@ -259,6 +270,7 @@ def expand_pages(pages: str | None) -> tuple[str | None, str | None]:
     return first, last
 
 
+@lru_cache(maxsize=1 << 18)
 def parse_author(name: str) -> tuple[str, str]:
     """(surname key, initials) from "Surname, Given", "Surname AB" or "Given Surname"."""
     name = html.unescape(name).strip().strip(".;")
@@ -270,7 +282,7 @@ def parse_author(name: str) -> tuple[str, str]:
         parts = name.split()
         if len(parts) > 1 and _INITIALS_STYLE.match(parts[-1]):
             surname, given = " ".join(parts[:-1]), parts[-1]
-            given = " ".join(given)  # "AB" -> "A B"
+            given = " ".join(c for c in given if c.isalpha())  # "A.B." -> "A B"
         elif len(parts) > 1:
             # "Given Surname" (particles belong to the surname)
             k = len(parts) - 1
