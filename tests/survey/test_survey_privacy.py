@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
+import os
 import re
 import subprocess
 import sys
@@ -135,15 +136,27 @@ def test_guard_removes_an_output_with_contact_details(tmp_path: Path) -> None:
     privacy.guard([clean])
 
 
-def test_snakemake_refuses_to_start_for_another_review_without_key(repo: Path) -> None:
-    env = {k: v for k, v in __import__("os").environ.items() if k != privacy.ENV_KEY}
-    proc = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", "--config", "review=my_review"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+def test_snakemake_refuses_to_start_for_another_review_without_key(
+    repo: Path, tmp_path: Path
+) -> None:
+    """The survey rules alone (with the shared set-up), so other stages cannot mask the check."""
+    snakefile = tmp_path / "Snakefile"
+    snakefile.write_text(
+        f'configfile: "{repo / "config/config.yaml"}"\n'
+        f'include: "{repo / "workflow/rules/common.smk"}"\n'
+        f'include: "{repo / "workflow/rules/survey.smk"}"\n',
+        encoding="utf-8",
     )
-    assert proc.returncode != 0
-    assert privacy.ENV_KEY in proc.stdout + proc.stderr
+    env = {k: v for k, v in os.environ.items() if k != privacy.ENV_KEY}
+    command = [sys.executable, "-m", "snakemake", "-n", "-s", str(snakefile), "-d", str(tmp_path)]
+
+    def snakemake(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*command, *extra], env=env, capture_output=True, text=True, timeout=120
+        )
+
+    refused = snakemake("--config", "review=my_review")
+    assert refused.returncode != 0
+    assert privacy.ENV_KEY in refused.stdout + refused.stderr
+    allowed = snakemake("--config", "review=reco")  # the reconstruction: the demo key is enough
+    assert allowed.returncode == 0, allowed.stderr
