@@ -272,6 +272,7 @@ def test_traps_are_different_works_that_look_alike(works, dups) -> None:
         "same_title_different_year",
         "series_part",
         "same_title_journal_different_pages",
+        "same_title_unrelated",
     }
     by_id = {w["work_id"]: w for w in works}
     for w in works:

@@ -25,7 +25,14 @@ from pathlib import Path
 
 from reco.fileio import atomic_path
 from reco.reconstruct import Context
-from reco.reconstruct.search_works import FILE_ORDER, FILES, Work, assign_files, build_works
+from reco.reconstruct.search_works import (
+    FILE_ORDER,
+    FILES,
+    Work,
+    assign_files,
+    build_works,
+    fold,
+)
 from reco.reconstruct.writers import EXTENSIONS, Copy, render_file, strip_accents
 
 #: Probability that a copy in this export lacks the work's DOI.
@@ -390,6 +397,18 @@ def build(ctx: Context) -> list[Path]:
             for a in recs_of[w.trap_of]:
                 for b in recs_of[w.work_id]:
                     trap_rows.append([a, b, w.trap_of, w.work_id, w.trap_kind])
+    # other pairs of different works with the same title (short titles such as "Editorial")
+    declared = {(w.trap_of, w.work_id) for w in works if w.trap_kind}
+    by_title: dict[str, list[Work]] = {}
+    for w in works:
+        by_title.setdefault(fold(w.title), []).append(w)
+    for group in by_title.values():
+        for x, y in combinations(group, 2):
+            if (x.work_id, y.work_id) in declared or (y.work_id, x.work_id) in declared:
+                continue
+            for a in recs_of[x.work_id]:
+                for b in recs_of[y.work_id]:
+                    trap_rows.append([a, b, x.work_id, y.work_id, "same_title_unrelated"])
     written.append(
         _write(
             truth / "traps.csv",
