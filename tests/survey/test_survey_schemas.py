@@ -260,3 +260,29 @@ def test_cli_prints_the_error_and_exits_2(folder: Path, capsys: pytest.CaptureFi
     assert main(["survey", "validate", "--inputs", str(folder)]) == 2
     err = capsys.readouterr().err
     assert "requests.csv" in err and "line 2" in err and "'3'" in err and "What to do" in err
+
+
+def test_multiline_note_keeps_line_numbers_right(folder: Path) -> None:
+    """A quoted note spanning two lines is one row; later errors still name the right line."""
+
+    def change(rows):
+        rows[0]["notes"] = "first line\nsecond line"
+        rows[2]["outcome"] = "lost"
+        return 2
+
+    edit_csv(folder / "requests.csv", change)
+    text = (folder / "requests.csv").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, t in enumerate(text, start=1) if ",lost," in t)
+    assert line == 5  # header, row 1 on two lines, row 2, row 3
+    expect(folder, SchemaError, f"line {line}", "'lost'")
+
+
+def test_repeated_column_and_nul_byte(folder: Path) -> None:
+    path = folder / "organisations.csv"
+    original = path.read_text(encoding="utf-8")
+    header, rest = original.split("\n", 1)
+    path.write_text(header + ",nation\n" + rest, encoding="utf-8")
+    expect(folder, SchemaError, "organisations.csv", "line 1", "repeats column(s) nation")
+    path.write_text(original.replace(",england,", ",eng\0land,", 1), encoding="utf-8")
+    with pytest.raises(RecoError):
+        load(inputs_in(folder))

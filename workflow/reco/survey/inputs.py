@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reco.errors import InputError, SchemaError
+from reco.errors import InputError, ParseError, SchemaError
 from reco.survey import codes
 
 Row = dict[str, str]
@@ -81,8 +82,16 @@ def read_rows(path: str | Path, spec: Spec) -> list[Row]:
         raise InputError(
             f"{spec.name} is empty", file=p, fix="export the sheet again with its header row."
         )
-    reader = csv.reader(text.splitlines())
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader)]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise SchemaError(
+            f"{spec.name} repeats column(s) {', '.join(repeated)}",
+            file=p,
+            line=1,
+            fix="give every column its own header.",
+        )
     missing = [c for c in spec.required if c not in header]
     if missing:
         raise SchemaError(
@@ -92,22 +101,41 @@ def read_rows(path: str | Path, spec: Spec) -> list[Row]:
             fix=f"add the column(s); the {spec.name} needs {', '.join(spec.required)}.",
         )
     rows: list[Row] = []
-    for line, values in enumerate(reader, start=2):
+    line = reader.line_num + 1  # first line of the next record (quoted fields may span lines)
+    for values in _records(reader, p):
+        start, line = line, reader.line_num + 1
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
             raise SchemaError(
                 f"row has {len(values)} fields but the header has {len(header)}",
                 file=p,
-                line=line,
+                line=start,
                 fix="check for an unquoted comma or a missing field on this line.",
             )
         row = {h: v.strip() for h, v in zip(header, values, strict=True)}
-        row["_line"] = str(line)
+        row["_line"] = str(start)
         rows.append(row)
     if not rows:
         raise InputError(f"{spec.name} has a header but no rows", file=p, fix="add the rows.")
     return rows
+
+
+def _records(reader: Iterable[list[str]], path: Path) -> Iterable[list[str]]:
+    """The reader's records; a malformed one (e.g. a NUL byte) is a ParseError with its line."""
+    it = iter(reader)
+    while True:
+        try:
+            yield next(it)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ParseError(
+                f"malformed CSV: {exc}",
+                file=path,
+                line=getattr(reader, "line_num", None),
+                fix="export the sheet again as CSV UTF-8.",
+            ) from exc
 
 
 def _err(path: Path, row: Row, column: str, what: str, fix: str) -> SchemaError:
