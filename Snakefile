@@ -23,3 +23,5 @@ include: "workflow/rules/screening.smk"
 include: "workflow/rules/checks.smk"
 include: "workflow/rules/costing.smk"
 include: "workflow/rules/survey.smk"
+# Reports read what the stages above leave in TARGETS: keep this include last.
+include: "workflow/rules/report.smk"

@@ -1,0 +1,37 @@
+"""Fixtures for the report tests: numbers.json and the audit built from the fixture counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: Fixture counts files, one per stage, shaped like the stages' own results/counts/<stage>.json.
+COUNTS = FIXTURES / "counts"
+
+
+@pytest.fixture(scope="session")
+def fixture_results(tmp_path_factory, repo) -> Path:
+    """A results/ folder with numbers.json and the audit built from the fixture counts."""
+    from reco.report import audit, numbers
+
+    results = tmp_path_factory.mktemp("results")
+    data = numbers.collect(COUNTS, results, review="fixture", date="2024-05-01")
+    data["meta"]["search"] = numbers.search_meta(
+        [
+            {"database": "Medline", "origin": "database", "search_date": "2020-03-13"},
+            {"database": "Theory", "origin": "other", "search_date": "2020-11-30"},
+        ]
+    )
+    numbers.write(results / "report" / "numbers.json", data)
+    rows, summary = audit.run_audit(
+        repo / "resources/reco/sources/published_figures.yaml",
+        repo / "resources/reco/ledger_map.yaml",
+        data,
+        results,
+    )
+    audit.write_audit(
+        rows, summary, results / "report" / "audit.csv", results / "report" / "audit.json"
+    )
+    return results

@@ -1,0 +1,99 @@
+"""Small helpers the report sources (``reports/*.qmd``) call from their Python chunks.
+
+They keep the ``.qmd`` files short and identical under Quarto and the builtin renderer: where the
+results are (``$RECO_RESULTS`` or ``../results``), a note for a stage that has not run, and tables
+read from a stage's CSV output (or a note when the file is not built yet).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from reco.report.tables import MarkdownTable, md_table
+
+
+def results_dir() -> Path:
+    """The results folder: ``$RECO_RESULTS``, else ``../results`` (Quarto runs chunks in reports/)."""
+    return Path(os.environ.get("RECO_RESULTS") or Path("..") / "results")
+
+
+def stage_note(numbers: Mapping[str, Any], stage: str, what: str | None = None) -> str:
+    """Markdown: empty when the stage has run, else a note saying its numbers show as n/a."""
+    if stage in numbers:
+        return ""
+    label = what or f"The {stage} stage"
+    return (
+        f"::: {{.reco-missing}}\n**Not yet available.** {label} has not run in this build "
+        f"(no `results/counts/{stage}.json`); its numbers below read *n/a*.\n:::\n"
+    )
+
+
+def file_note(relpath: str) -> MarkdownTable:
+    return MarkdownTable(f"*Not yet produced: `results/{relpath}` (its stage has not run).*")
+
+
+def csv_table(
+    relpath: str,
+    *,
+    columns: Sequence[str] | None = None,
+    headers: Sequence[str] | None = None,
+    decimals: int = 1,
+) -> MarkdownTable:
+    """A stage's CSV output as a Markdown table, or a note when the file is not built yet."""
+    import polars as pl
+
+    path = results_dir() / relpath
+    if not path.is_file():
+        return file_note(relpath)
+    df = pl.read_csv(path, infer_schema_length=None)
+    if columns:
+        df = df.select([c for c in columns if c in df.columns])
+    if headers and len(headers) != df.width:
+        headers = None
+    return md_table(df, headers=headers, decimals=decimals)
+
+
+def mapping_table(
+    data: Any, key: str, value: str, *, total: bool = False, sort: bool = False
+) -> MarkdownTable:
+    """A two-column table from a ``{name: count}`` mapping (e.g. records per database)."""
+    import polars as pl
+
+    if not isinstance(data, Mapping) or not data:
+        return MarkdownTable("*Not yet available.*")
+    items = list(data.items())
+    if sort:
+        items.sort(
+            key=lambda kv: (-kv[1], kv[0]) if isinstance(kv[1], (int, float)) else (0, kv[0])
+        )
+    names = [str(k).replace("_", " ") for k, _ in items]
+    values = [v for _, v in items]
+    if total and all(isinstance(v, (int, float)) for v in values):
+        names.append("Total")
+        values.append(sum(values))
+    return md_table(pl.DataFrame({key: names, value: values}))
+
+
+def figure_from_file(relpath: str) -> Any:
+    """An image file under results/ as an open matplotlib figure, or a text figure when absent."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.image as mpimg
+    import matplotlib.pyplot as plt
+
+    path = results_dir() / relpath
+    if not path.is_file():
+        fig = plt.figure(figsize=(6, 0.8))
+        fig.text(0.02, 0.5, f"Not yet produced: results/{relpath}", va="center", fontsize=9)
+        return fig
+    img = mpimg.imread(path)
+    h, w = img.shape[:2]
+    fig = plt.figure(figsize=(7, 7 * h / w))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.imshow(img)
+    ax.axis("off")
+    return fig

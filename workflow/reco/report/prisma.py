@@ -1,0 +1,305 @@
+"""The PRISMA 2020 flow diagram, drawn from ``numbers.json`` (its ``prisma`` section) with matplotlib.
+
+Boxes: records identified from databases (one line per database) and from other methods, duplicates
+removed, records after deduplication, then for every screening stage the records screened and
+excluded (with reasons), and the studies included. Parts whose stage has not run say so.
+
+Output is byte-deterministic (fixed ``svg.hashsalt``, no dates in the metadata) and readable in
+greyscale (black text and lines on white and light grey). SVG text stays text (``svg.fonttype:
+none``), so every count in the diagram can be checked against ``numbers.json`` by parsing the SVG.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reco.fileio import atomic_path
+
+NA = "n/a"
+STYLE = {
+    "svg.hashsalt": "reco-prisma",
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+}
+
+
+@dataclass
+class Box:
+    """One box: a bold heading line with its count, then detail lines (e.g. per database)."""
+
+    title: str
+    n: Any
+    lines: list[str] = field(default_factory=list)
+    key: str = ""  # what the count is (used for links to the records behind it)
+    link: str | None = None
+
+    def text_lines(self) -> list[str]:
+        return [f"{self.title} (n = {fmt(self.n)})", *self.lines]
+
+
+def fmt(n: Any) -> str:
+    return NA if n is None else str(n)
+
+
+def humanise(name: str) -> str:
+    text = name.replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _stage_rows(stage: Mapping[str, Any]) -> tuple[Box, Box]:
+    label = str(stage.get("label") or humanise(stage["name"]))
+    main = Box("Records screened", stage["screened"], [label], key=f"screened:{stage['name']}")
+    reasons = [f"{humanise(r)} (n = {n})" for r, n in sorted(stage["reasons"].items())]
+    side = Box("Excluded", stage["excluded"], reasons, key=f"excluded:{stage['name']}")
+    return main, side
+
+
+def layout(prisma: Mapping[str, Any]) -> list[tuple[str, list[Box | None], str]]:
+    """The diagram's rows, top to bottom: (phase band, [main box, side box or None], link).
+
+    ``link`` says how a row's main box is reached: ``"down"`` (arrow from the main box above),
+    ``"branch"`` (from the root screening stage, for a parallel branch) or ``""``.
+    """
+    ident = prisma.get("identification") or {}
+    dedup = prisma.get("dedup") or {}
+    rows: list[tuple[str, list[Box | None], str]] = []
+    if ident.get("available"):
+        db = Box(
+            "Records identified from databases",
+            ident["databases_total"],
+            [f"{name} (n = {n})" for name, n in ident["databases"].items()],
+            key="identified_databases",
+        )
+        other = Box(
+            "Records identified from other methods",
+            ident["other_total"],
+            [f"{name} (n = {n})" for name, n in ident["other_methods"].items()],
+            key="identified_other",
+        )
+    else:
+        db = Box("Records identified from databases", None, ["ingest stage has not run"])
+        other = Box("Records identified from other methods", None, ["ingest stage has not run"])
+    rows.append(("Identification", [db, other], ""))
+    if dedup.get("available"):
+        after = Box("Records after duplicates removed", dedup["unique"], key="unique")
+        removed = Box("Duplicate records removed", dedup["duplicates_removed"], key="duplicates")
+    else:
+        after = Box("Records after duplicates removed", None, ["dedup stage has not run"])
+        removed = Box("Duplicate records removed", None, ["dedup stage has not run"])
+    rows.append(("Identification", [after, removed], "join"))
+    stages = {s["name"]: s for s in prisma.get("screening") or []}
+    root = prisma.get("root")
+    if not root or root not in stages:
+        rows.append(
+            (
+                "Included",
+                [Box("Studies included in review", None, ["screening has not run"]), None],
+                "down",
+            )
+        )
+        return rows
+    rows.append(("Screening", list(_stage_rows(stages[root])), "down"))
+    chains = prisma.get("branches") or []
+    if not chains:
+        rows.append(("Included", [Box("Studies included", stages[root]["included"]), None], "down"))
+        return rows
+    for k, chain in enumerate(chains):
+        phase = humanise(chain[0].split("_")[0]) if len(chains) > 1 else "Screening"
+        for i, name in enumerate(chain):
+            link = ("down" if k == 0 else "branch") if i == 0 else "down"
+            rows.append((phase, list(_stage_rows(stages[name])), link))
+        last = stages[chain[-1]]
+        what = (
+            f"Included in the {humanise(chain[0].split('_')[0]).lower()}"
+            if len(chains) > 1
+            else "Studies included in review"
+        )
+        rows.append(
+            (
+                phase if len(chains) > 1 else "Included",
+                [Box(what, last["included"], key=f"included:{last['name']}"), None],
+                "down",
+            )
+        )
+    return rows
+
+
+def draw(prisma: Mapping[str, Any], svg: str | Path, png: str | Path | None = None) -> list[Path]:
+    """Draw the flow diagram to ``svg`` (and ``png``); returns the files written."""
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(STYLE):
+        fig = figure(prisma)
+        written = []
+        with atomic_path(svg) as tmp:
+            fig.savefig(tmp, format="svg", metadata={"Date": None})
+        written.append(Path(svg))
+        if png is not None:
+            with atomic_path(png) as tmp:
+                fig.savefig(tmp, format="png", dpi=200, metadata={"Software": None})
+            written.append(Path(png))
+        plt.close(fig)
+    return written
+
+
+def figure(prisma: Mapping[str, Any]) -> Any:
+    """The flow diagram as an open matplotlib figure (reports show it; :func:`draw` saves it)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    rows = layout(prisma)
+    line_h = 0.19  # inches per text line
+    pad = 0.12
+    width = 8.6
+    band_w = 0.35
+    box_w = 3.8
+    col_x = [band_w + 0.25, band_w + 0.25 + box_w + 0.25]
+    trunk_x = band_w + 0.17
+
+    def height(box: Box | None) -> float:
+        return 0.0 if box is None else len(box.text_lines()) * line_h + 2 * pad
+
+    gap = 0.45
+    heights = [max(height(b) for b in boxes) for _, boxes, _ in rows]
+    total_h = sum(heights) + gap * (len(rows) - 1) + 0.4
+    with plt.rc_context(STYLE):
+        fig = plt.figure(figsize=(width, total_h))
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, width)
+        ax.set_ylim(0, total_h)
+        ax.axis("off")
+        y = total_h - 0.2
+        placed: list[list[tuple[float, float] | None]] = []  # per row, per column: (top, bottom)
+        bands: list[list[Any]] = []  # [phase, top, bottom]
+        for (phase, boxes, _), h in zip(rows, heights, strict=True):
+            row: list[tuple[float, float] | None] = []
+            for col, box in enumerate(boxes):
+                if box is None:
+                    row.append(None)
+                    continue
+                bh = height(box)
+                x0 = col_x[col]
+                ax.add_patch(
+                    FancyBboxPatch(
+                        (x0, y - bh),
+                        box_w,
+                        bh,
+                        boxstyle="square,pad=0",
+                        linewidth=1.0,
+                        edgecolor="black",
+                        facecolor="white" if col == 0 else "#eeeeee",
+                    )
+                )
+                for i, text in enumerate(box.text_lines()):
+                    t = ax.text(
+                        x0 + 0.1,
+                        y - pad - (i + 0.75) * line_h,
+                        text,
+                        fontsize=8.5 if i == 0 else 8,
+                        fontweight="bold" if i == 0 else "normal",
+                        color="black",
+                        va="baseline",
+                        ha="left",
+                    )
+                    t.set_gid(f"prisma-{box.key or 'box'}-{i}")
+                    if box.link and i == 0:
+                        t.set_url(box.link)
+                row.append((y, y - bh))
+            if bands and bands[-1][0] == phase:
+                bands[-1][2] = y - h
+            else:
+                bands.append([phase, y, y - h])
+            placed.append(row)
+            y -= h + gap
+        for phase, top, bottom in bands:
+            ax.add_patch(
+                FancyBboxPatch(
+                    (0.1, bottom),
+                    band_w,
+                    top - bottom,
+                    boxstyle="round,pad=0,rounding_size=0.08",
+                    facecolor="#bbbbbb",
+                    edgecolor="black",
+                    linewidth=0.8,
+                )
+            )
+            ax.text(
+                0.1 + band_w / 2,
+                (top + bottom) / 2,
+                phase,
+                rotation=90,
+                ha="center",
+                va="center",
+                fontsize=9 if top - bottom > 1.0 else 7.5,
+                fontweight="bold",
+            )
+
+        def arrow(x1: float, y1: float, x2: float, y2: float) -> None:
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x1, y1),
+                    (x2, y2),
+                    arrowstyle="-|>",
+                    mutation_scale=10,
+                    color="black",
+                    linewidth=1.0,
+                    shrinkA=0,
+                    shrinkB=0,
+                )
+            )
+
+        mid = col_x[0] + box_w / 2
+        right_mid = col_x[1] + box_w / 2
+        root_row = 2 if len(rows) > 2 else None
+        last_main = {0: placed[0][0]}
+        for k in range(1, len(rows)):
+            _, boxes, link = rows[k]
+            main = placed[k][0]
+            if link == "join":  # both identification boxes flow into the dedup box
+                arrow(mid, placed[0][0][1], mid, main[0])
+                join_y = placed[0][0][1] - gap / 2
+                ax.plot(
+                    [right_mid, right_mid, mid],
+                    [placed[0][1][1], join_y, join_y],
+                    color="black",
+                    lw=1.0,
+                )
+            elif link == "down":
+                arrow(mid, placed[k - 1][0][1], mid, main[0])
+            elif link == "branch" and root_row is not None:
+                start_y = placed[root_row][0][1]
+                ty = main[0] - line_h
+                ax.plot(
+                    [mid, mid, trunk_x, trunk_x],
+                    [start_y, start_y - gap / 3, start_y - gap / 3, ty],
+                    color="black",
+                    lw=1.0,
+                )
+                arrow(trunk_x, ty, col_x[0], ty)
+            if len(placed[k]) > 1 and placed[k][1] is not None:
+                yy = min(main[0], placed[k][1][0]) - line_h
+                arrow(col_x[0] + box_w, yy, col_x[1], yy)
+            last_main[k] = main
+    return fig
+
+
+def svg_counts(svg: str | Path) -> list[str]:
+    """The text lines of a PRISMA SVG (for checks: every box's "(n = N)" is readable here)."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    tree = ET.parse(svg)
+    texts = []
+    for el in tree.iter():
+        if el.tag.endswith("text"):
+            content = "".join(el.itertext()).strip()
+            if content:
+                texts.append(re.sub(r"\s+", " ", content))
+    return texts
