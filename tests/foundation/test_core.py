@@ -96,3 +96,12 @@ def test_tables_doc_is_current(repo: Path) -> None:
     assert doc.read_text(encoding="utf-8") == render(), (
         "run: python -m reco tables --out docs/tables.md"
     )
+
+
+def test_atomic_outputs_are_readable_like_ordinary_files(tmp_path: Path) -> None:
+    import os
+
+    write_json(tmp_path / "a.json", {})
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x", encoding="utf-8")
+    assert os.stat(tmp_path / "a.json").st_mode & 0o777 == os.stat(plain).st_mode & 0o777
