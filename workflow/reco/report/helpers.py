@@ -41,8 +41,13 @@ def csv_table(
     columns: Sequence[str] | None = None,
     headers: Sequence[str] | None = None,
     decimals: int = 1,
+    formats: Mapping[str, str] | None = None,
 ) -> MarkdownTable:
-    """A stage's CSV output as a Markdown table, or a note when the file is not built yet."""
+    """A stage's CSV output as a Markdown table, or a note when the file is not built yet.
+
+    ``formats`` gives a format string per column (e.g. ``{"fte": "{:.2f}"}``) where the table-wide
+    ``decimals`` does not suit.
+    """
     import polars as pl
 
     path = results_dir() / relpath
@@ -51,6 +56,11 @@ def csv_table(
     df = pl.read_csv(path, infer_schema_length=None)
     if columns:
         df = df.select([c for c in columns if c in df.columns])
+    for col, spec in (formats or {}).items():
+        if col in df.columns:
+            df = df.with_columns(
+                pl.col(col).map_elements(spec.format, return_dtype=pl.String).alias(col)
+            )
     if headers and len(headers) != df.width:
         headers = None
     return md_table(df, headers=headers, decimals=decimals)

@@ -67,7 +67,7 @@ def pipe_table(
     ``widths`` (fractions summing to <= 1) make pandoc wrap long cells: the dash counts in the
     separator line set the relative column widths.
     """
-    names = list(headers) if headers is not None else df.columns
+    names = list(headers) if headers is not None else [c.replace("_", " ") for c in df.columns]
     if len(names) != df.width:
         raise ValueError(f"{len(names)} headers for {df.width} columns")
     numeric = [_is_numeric(dt) for dt in df.dtypes]
@@ -75,8 +75,15 @@ def pipe_table(
     header = "| " + " | ".join(cell(h) for h in names) + " |"
     if widths:
         dashes = [max(3, round(w * 72)) for w in widths]
-    else:
-        dashes = [3] * len(names)
+    else:  # relative widths from content: the longest cell, or the longest header word
+        dashes = [
+            max(
+                3,
+                min(40, max((len(r[i]) for r in rows), default=0)),
+                max((len(w) for w in str(names[i]).split()), default=0),
+            )
+            for i in range(len(names))
+        ]
     sep = (
         "|"
         + "|".join(
