@@ -318,3 +318,29 @@ def test_page_forms_differ_between_copies(ingested, dups) -> None:
         for other in f - {full}:
             x, y = other.split("-")
             assert x == a and b.endswith(y)
+
+
+def test_synthetic_abstracts_are_topic_text_of_realistic_length(ingested, works, dups) -> None:
+    real = {w["work_id"] for w in works if w["is_real"] == "1"}
+    relevance = {w["work_id"]: w["relevance"] for w in works}
+    work_of = {d["record_id"]: d["work_id"] for d in dups}
+    lengths, core_hits, off_hits = [], [], []
+    for rid, ab in ingested.records.select("record_id", "abstract").iter_rows():
+        wid = work_of[rid]
+        if wid in real:
+            assert not ab, f"{rid}: a real reference got an invented abstract"
+            continue
+        if not ab:
+            continue
+        lengths.append(len(ab.split()))
+        topical = bool(re.search(r"dual diagnosis|co-occurring|integrated", ab, flags=re.I))
+        if relevance[wid] == "core_uk_service_model":
+            core_hits.append(topical)
+        elif relevance[wid] == "off_topic":
+            off_hits.append(topical)
+    lengths.sort()
+    assert lengths[len(lengths) // 2] >= 90
+    assert sum(1 for n in lengths if n >= 80) >= 0.95 * len(lengths)
+    assert max(lengths) <= 220
+    # relevance is learnable from the text: service-model abstracts speak of integration
+    assert sum(core_hits) / len(core_hits) > 0.9 > 0.2 > sum(off_hits) / len(off_hits)

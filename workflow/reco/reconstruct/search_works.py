@@ -696,8 +696,11 @@ _RESULTS = {
         "Rates of co-occurring disorders were high, and few participants had received "
         "integrated treatment.",
         "Staff identified gaps in provision and a need for specialist pathways.",
+        "Contact with mental health or addiction services before and after the index episode "
+        "was limited.",
     ],
     "pharmacology": [
+        "Adverse events were mostly mild and did not differ between groups.",
         "The drug was well tolerated; craving scores decreased but differences from "
         "comparison were not significant.",
         "Participants on the active drug had fewer positive urine screens (odds ratio {es}).",
@@ -705,6 +708,7 @@ _RESULTS = {
     "lmic_setting": [
         "Substance use was common and treatment coverage was low, particularly in rural areas.",
         "Health workers identified stigma and lack of resources as barriers to care.",
+        "Few facilities offered any treatment for alcohol or drug problems.",
     ],
     "off_topic": [
         "The association remained after adjustment for confounders (odds ratio {es}).",
@@ -747,6 +751,82 @@ _WHO = {
 }
 
 
+#: Second background sentences per background key.
+_BACKGROUND2 = {
+    "service": [
+        "Policy in the UK and elsewhere recommends that mainstream mental health services take "
+        "responsibility for people with a dual diagnosis, supported by specialist workers.",
+        "Little is known about how integrated models are implemented in routine practice and "
+        "what makes them sustainable.",
+        "Staff often lack the skills and confidence to respond to substance use, and care "
+        "pathways between services are unclear.",
+    ],
+    "trial": [
+        "Trials of integrated treatment have reported mixed effects on substance use, relapse "
+        "and engagement.",
+        "Engagement and retention are major challenges in this population.",
+    ],
+    "background": [
+        "Estimates of prevalence vary widely between settings and measures.",
+        "Understanding the course of comorbid substance use can inform service planning.",
+    ],
+    "specialist": [
+        "Specialist populations were often excluded from trials of integrated treatment.",
+        "Their needs span health, housing, justice and social care.",
+    ],
+    "pharm": [
+        "Antipsychotic and anti-craving medications may have different effects in people who "
+        "continue to use substances.",
+        "Adherence is often poor and side effects are common.",
+    ],
+    "off": [
+        "Reliable estimates are needed to plan services and target prevention.",
+        "Most previous work has relied on small or selected samples.",
+        "The mechanisms underlying this association remain unclear.",
+    ],
+    "theory": [
+        "Formal theory can help explain how programme resources trigger reasoning in "
+        "practitioners and organisations.",
+        "Such theories are rarely used explicitly in the design of services.",
+    ],
+}
+
+#: Second methods sentences per design.
+_METHODS2 = {
+    "qualitative": "Transcripts were coded independently by two researchers.",
+    "mixed": "Quantitative and qualitative findings were integrated at the analysis stage.",
+    "evaluation": "Outcomes included engagement, admissions, substance use and staff confidence.",
+    "survey": "The questionnaire covered service provision, training, protocols and joint working.",
+    "review": "Two reviewers screened records and extracted data; findings were synthesised "
+    "narratively.",
+    "case": "Documents and interviews were analysed using a case study approach.",
+    "description": "We report activity data for the first {m} months of operation.",
+    "cohort": "Outcomes were assessed at baseline and follow-up with standardised measures.",
+    "rct": "The primary outcome was the proportion of days abstinent; secondary outcomes "
+    "included symptoms, functioning and hospital admissions.",
+    "crosssectional": "Logistic regression was used to examine associations, adjusting for "
+    "age, sex and deprivation.",
+    "commentary": "We review the relevant literature and apply the theory to a worked example.",
+}
+
+#: A closing sentence on limitations or implications, by background key.
+_CLOSING = {
+    "service": [
+        "The findings informed the development of local guidance and commissioning.",
+        "Limitations include the single site and the lack of a comparison group.",
+    ],
+    "trial": ["The study was limited by attrition and a modest sample size."],
+    "background": ["Cross-sectional data limit causal inference."],
+    "specialist": ["Generalisability to mainstream services is uncertain."],
+    "pharm": ["The trial was not powered to detect small differences."],
+    "off": [
+        "Findings should be replicated in other populations.",
+        "Limitations include self-report measures and a cross-sectional design.",
+    ],
+    "theory": ["We discuss implications for evaluation and practice."],
+}
+
+
 def _abstract(rng: random.Random, cls: str, design: str, title: str) -> str:
     bkey = {
         "core_uk_service_model": "service",
@@ -771,14 +851,31 @@ def _abstract(rng: random.Random, cls: str, design: str, title: str) -> str:
         "pct": rng.randint(8, 74),
         "es": f"{rng.uniform(0.2, 2.6):.2f}",
     }
+    background = rng.choice(_BACKGROUND[bkey])
+    if rng.random() < 0.9 or bkey == "off":
+        background += " " + rng.choice(_BACKGROUND2[bkey])
+    methods = _METHODS.get(design, _METHODS["crosssectional"]).format(**fill)
+    if rng.random() < 0.9 or bkey == "off":
+        methods += " " + _METHODS2.get(design, _METHODS2["crosssectional"]).format(**fill)
+    results = " ".join(rng.sample(_RESULTS[cls], min(2, len(_RESULTS[cls])))).format(**fill)
+    if design not in ("review", "commentary", "description") and (
+        rng.random() < 0.4 or len(f"{background} {methods} {results}".split()) < 60
+    ):
+        results = (
+            f"Of the participants, {rng.randint(18, 72)}% were women and the mean age was "
+            f"{rng.randint(24, 52)} years. " + results
+        )
+    conclusion = _CONCLUSION[cls]
+    if rng.random() < 0.6 or bkey == "off":
+        conclusion = (conclusion + " " + rng.choice(_CLOSING[bkey])).strip()
     parts = [
-        rng.choice(_BACKGROUND[bkey]),
+        background,
         f"This study examined {aim}."
         if cls != "theory_framework"
         else f"This paper sets out {aim}.",
-        _METHODS.get(design, _METHODS["crosssectional"]).format(**fill),
-        " ".join(rng.sample(_RESULTS[cls], min(2, len(_RESULTS[cls])))).format(**fill),
-        _CONCLUSION[cls],
+        methods,
+        results,
+        conclusion,
     ]
     if rng.random() < 0.35:
         parts[0] = "Background: " + parts[0]
