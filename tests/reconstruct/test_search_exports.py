@@ -108,6 +108,7 @@ def test_totals_match_the_published_search() -> None:
 
 def test_dialect_surface_features() -> None:
     ex = RECO / "exports"
+    assert sum(p.stat().st_size for p in ex.iterdir()) < 20_000_000
     wos = (ex / "wos_core.txt").read_bytes()
     assert wos.startswith(b"\xef\xbb\xbfFN Clarivate Analytics Web of Science\r\nVR 1.0\r\n")
     assert wos.endswith(b"ER\r\n\r\nEF")
