@@ -1,6 +1,6 @@
 """``reco screen tally``: statuses, PRISMA counts and agreement from the raw screening logs.
 
-Added to the ``reco screen`` parser by :mod:`reco.commands.screen`.
+Discovered and added to the ``reco screen`` parser by :mod:`reco.commands.screen`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 
-def add_tally_parser(screen_sub: argparse._SubParsersAction) -> None:
+def register_screen(screen_sub: argparse._SubParsersAction) -> None:
     p = screen_sub.add_parser(
         "tally",
         help="tally human screening decisions into statuses and counts",
