@@ -23,5 +23,7 @@ include: "workflow/rules/screening.smk"
 include: "workflow/rules/checks.smk"
 include: "workflow/rules/costing.smk"
 include: "workflow/rules/survey.smk"
+include: "workflow/rules/mapping.smk"
+include: "workflow/rules/synthesis.smk"
 # Reports read what the stages above leave in TARGETS: keep this include last.
 include: "workflow/rules/report.smk"
