@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-#: ../shared beside the repository (read-only real data); tests that need it skip when absent.
-SHARED = Path(os.environ.get("RECO_SHARED", REPO.parent / "shared"))
+from reco_paths import REPO, SHARED
 
 
 @pytest.fixture(scope="session")

@@ -60,7 +60,7 @@ def test_fixtures_are_permissive_copies_of_shared(shared):
 
 
 def _shared_rows():
-    from conftest import SHARED
+    from reco_paths import SHARED
 
     folder = SHARED / "benchmarks" / "ingest"
     return manifest(folder) if (folder / "MANIFEST.csv").is_file() else []

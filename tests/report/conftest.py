@@ -5,10 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-FIXTURES = Path(__file__).parent / "fixtures"
-#: Fixture counts files, one per stage, shaped like the stages' own results/counts/<stage>.json.
-COUNTS = FIXTURES / "counts"
+from report_fixture_paths import COUNTS, FIXTURES  # noqa: F401
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import yaml
-from conftest import COUNTS
 from reco.report import audit, numbers
+from report_fixture_paths import COUNTS
 
 LEDGER = "resources/reco/sources/published_figures.yaml"
 MAP = "resources/reco/ledger_map.yaml"

@@ -7,9 +7,9 @@ import shutil
 
 import polars as pl
 import pytest
-from conftest import COUNTS
 from reco.errors import InputError
 from reco.report import numbers
+from report_fixture_paths import COUNTS
 
 
 def test_top_level_keys_are_stage_names_plus_derived(tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import COUNTS
 from reco.report import numbers, prisma
+from report_fixture_paths import COUNTS
 
 
 def _counts_in_svg(svg):
