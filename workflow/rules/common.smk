@@ -33,6 +33,14 @@ def resource(path):
     return str(p if p.is_absolute() else RESOURCES / p)
 
 
+def repo_path(path):
+    """A path of the repository's own data (e.g. reference tables): as given if it exists from the
+    working directory, else relative to the repository (so --directory runs work too).
+    """
+    p = Path(path)
+    return p if p.is_absolute() or p.exists() else Path(workflow.basedir) / p
+
+
 def export_specs():
     """The search exports from config, with their paths resolved (one dict per export)."""
     specs = []
