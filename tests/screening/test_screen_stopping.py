@@ -1,0 +1,77 @@
+"""Stopping rules on constructed label sequences (hand-computed where feasible)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from reco.errors import ConfigError
+from reco.screening import stopping
+
+
+def test_consecutive_irrelevant_stops_after_n_zeros() -> None:
+    rule = stopping.ConsecutiveIrrelevant(n=3)
+    # Records 4, 5, 6 are the first three irrelevant in a row -> stop after 6 records.
+    assert stopping.first_stop(rule, np.array([1, 0, 1, 0, 0, 0, 1, 0]), every=1) == 6
+    # Never three in a row -> never stops.
+    assert stopping.first_stop(rule, np.array([1, 0, 0, 1, 0, 0, 1, 0]), every=1) is None
+
+
+def test_knee_hand_computed() -> None:
+    # 50 relevant at positions 1, 3, ..., 99, then only irrelevant records.
+    # Knee at x = 99 (50 found): slope before = 50/99; after s records the slope after the knee
+    # is (50 - 50 + 1)/(s - 99). Threshold = 156 - min(50, 150) = 106.
+    # 50/99 * (s - 99) >= 106  <=>  s >= 99 + 106 * 99/50 = 308.88  ->  stop at 309.
+    labels = np.array([1, 0] * 50 + [0] * 400)
+    assert stopping.first_stop(stopping.Knee(), labels, every=1) == 309
+
+
+def test_knee_waits_for_min_screened() -> None:
+    # A steep start but fewer than 150 records: no stop before 150.
+    labels = np.array([1] * 20 + [0] * 200)
+    at = stopping.first_stop(stopping.Knee(), labels, every=1)
+    assert at is not None and at >= 150
+
+
+def test_buscar_p_value_hand_computed() -> None:
+    # Seen [1, 1, 0, 0, 0] of N = 10; target 95%: H0 says >= floor(2/0.95) + 1 = 3 relevant.
+    # Last 3 records (k = 0 relevant): population 10 - 5 + 3 = 8 holding 3 - 2 = 1 relevant;
+    # P(X <= 0) = C(7,3)/C(8,3) = 35/56 = 0.625 -- the smallest over n = 1..5
+    # (n=1: 5/6, n=2: 15/21, n=4: 1 - 21/126, n=5: 1 - 21/252).
+    p = stopping.buscar_p_value(np.array([1, 1, 0, 0, 0]), 10, 0.95)
+    assert p == pytest.approx(0.625)
+
+
+def test_buscar_stops_when_relevant_dry_up_and_not_before() -> None:
+    # 40 relevant in the first 80 screened of 2000, then none: recall is 100% at 80.
+    labels = np.array([1, 0] * 40 + [0] * 1920)
+    at = stopping.first_stop(stopping.Buscar(), labels, every=1)
+    assert at is not None and 80 < at < 2000
+    # While relevant records still arrive at the same rate it must not stop.
+    assert stopping.first_stop(stopping.Buscar(), np.array([1, 0] * 40), 2000, every=1) is None
+
+
+def test_buscar_is_safe_on_random_order() -> None:
+    # On random orders (the rule's assumption) recall at the stop is >= 95% in most runs.
+    reached = []
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        labels = rng.permutation(np.array([1] * 40 + [0] * 760))
+        at = stopping.first_stop(stopping.Buscar(), labels, every=5) or len(labels)
+        reached.append(labels[:at].sum() / 40 >= 0.95)
+    assert np.mean(reached) >= 0.9
+
+
+def test_evaluate_reports_every_rule() -> None:
+    labels = np.array([1, 0] * 30 + [0] * 500)  # < 800 records: checked after every record
+    out = stopping.evaluate(labels)
+    assert set(out) == set(stopping.STOPPING_RULES)
+    for result in out.values():
+        assert set(result) >= {"stopped_at", "recall"}
+    assert out["consecutive_irrelevant"]["stopped_at"] == 59 + 100  # last relevant at 59
+
+
+def test_bad_parameters() -> None:
+    with pytest.raises(ConfigError):
+        stopping.make_rule("buscar", recall_target=1.5)
+    with pytest.raises(ConfigError):
+        stopping.make_rule("nope")

@@ -1,0 +1,140 @@
+"""``reco screen``: screening subcommands (``simulate``, ``rank``; ``tally`` is added separately).
+
+Each sub-subcommand is a function ``register(subparsers)`` in :data:`SUBCOMMANDS`. Another
+module adds its own without editing this one: a module ``reco/commands/screen_<name>.py`` that
+defines ``register_screen(subparsers)`` is discovered and called here (e.g. ``screen_tally.py``
+for ``reco screen tally``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+from collections.abc import Callable
+from pathlib import Path
+
+_MODEL_HELP = (
+    "model setting as KEY=VALUE (features, classifier, query, balance, balance_ratio, growth)"
+)
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--model", action="append", default=[], metavar="KEY=VALUE", help=_MODEL_HELP)
+
+
+def _spec(pairs: list[str]):  # -> ModelSpec
+    from dataclasses import fields
+
+    from reco.errors import ConfigError
+    from reco.screening.simulate import ModelSpec
+
+    kinds = {f.name: f.type for f in fields(ModelSpec)}
+    values: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in kinds or key.endswith("_params"):
+            raise ConfigError(
+                f"bad --model setting {pair!r}",
+                fix=f"use KEY=VALUE with KEY one of {', '.join(k for k in kinds if not k.endswith('_params'))}",
+            )
+        try:
+            values[key] = float(value) if key in ("balance_ratio", "growth") else value
+        except ValueError as exc:
+            raise ConfigError(f"--model {key} needs a number, got {value!r}") from exc
+    spec = ModelSpec(**values)
+    from reco.screening.balance import get_balancer
+    from reco.screening.classifiers import make_classifier
+    from reco.screening.features import make_features
+    from reco.screening.query import get_query
+
+    make_features(spec.features)
+    make_classifier(spec.classifier)
+    get_query(spec.query)
+    get_balancer(spec.balance)
+    return spec
+
+
+def _register_simulate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "simulate",
+        help="replay prioritised screening on a fully labelled CSV (retrospective)",
+        description="Replay active-learning screening from 1 relevant + 1 irrelevant prior "
+        "record (chosen with --seed) on a CSV with title, abstract, label_included "
+        "[, record_id]; write metrics.json, order.csv and recall_curve.{svg,png}.",
+    )
+    p.add_argument("--data", type=Path, required=True, help="labelled CSV")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    _add_model_options(p)
+    p.set_defaults(func=_run_simulate)
+
+
+def _run_simulate(args: argparse.Namespace) -> int:
+    from reco.progress import step
+    from reco.screening.simulate import simulate_file
+
+    report = simulate_file(args.data, args.out, seed=args.seed, spec=_spec(args.model))
+    step(
+        f"{args.data.name}: WSS@95 {report['wss_95']:.1f}, {report['n_to_95']} of "
+        f"{report['n_records']} records to reach 95% recall; wrote {args.out}"
+    )
+    return 0
+
+
+def _register_rank(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "rank",
+        help="rank the unscreened records from the labels so far (CSV + RIS)",
+        description="Fit the prioritisation model on the labelled records and write "
+        "ranked.csv and ranked.ris (rank in an N1 note) of the unlabelled ones, best first.",
+    )
+    p.add_argument("--records", type=Path, required=True, help="records (CSV or parquet)")
+    p.add_argument("--labels", type=Path, required=True, help="CSV: record_id, label (0/1)")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    _add_model_options(p)
+    p.set_defaults(func=_run_rank)
+
+
+def _run_rank(args: argparse.Namespace) -> int:
+    from reco.progress import step
+    from reco.screening.data import read_labels, read_records
+    from reco.screening.rank import rank_records, write_ranked
+
+    spec = _spec(args.model)
+    records = read_records(args.records)
+    labels = read_labels(args.labels, records)
+    ranked = rank_records(records, labels, spec, seed=args.seed)
+    write_ranked(ranked, records, args.out)
+    step(f"ranked {ranked.height} unlabelled records ({len(labels)} labelled); wrote {args.out}")
+    return 0
+
+
+#: Sub-subcommands of ``reco screen``, in help order. ``tally`` joins through discovery below.
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _register_simulate,
+    _register_rank,
+]
+
+
+def _discovered() -> list[Callable[[argparse._SubParsersAction], None]]:
+    import reco.commands
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(reco.commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("screen_"):
+            module = importlib.import_module(f"reco.commands.{info.name}")
+            hook = getattr(module, "register_screen", None)
+            if hook is not None:
+                found.append(hook)
+    return found
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "screen",
+        help="title/abstract screening: prioritisation (simulate, rank) and decision tallies",
+    )
+    screen_sub = p.add_subparsers(dest="screen_command", metavar="SUBCOMMAND", required=True)
+    for add in [*SUBCOMMANDS, *_discovered()]:
+        add(screen_sub)

@@ -1,0 +1,189 @@
+"""Reading and validating the tables of the prioritisation commands.
+
+- A *labelled* set (``reco screen simulate``): CSV with columns ``title, abstract,
+  label_included`` (the ASReview/SYNERGY convention), optional ``record_id`` (else the 0-based
+  row number is the id). Every label must be 0 or 1, with at least one of each.
+- *Records* (``reco screen rank``): CSV or parquet with ``title`` and ``abstract`` (and
+  ``record_id``), e.g. ``results/ingest/records.parquet`` or a deduplicated export.
+- *Labels so far* (``reco screen rank``): CSV with ``record_id`` and ``label`` (or
+  ``label_included``), 0 or 1, each id present in the records.
+
+Every problem is a :class:`reco.errors.SchemaError` (or InputError for an unreadable file)
+naming the file, row (1-based data row, the header not counted) and column, and the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from reco.errors import InputError, SchemaError
+
+LABEL_COLUMNS = ("label_included", "label")
+
+
+@dataclass
+class Records:
+    path: Path
+    record_ids: list[str]
+    titles: list[str]
+    abstracts: list[str]
+
+
+@dataclass
+class Labelled(Records):
+    labels: np.ndarray  # int64 0/1, aligned with record_ids
+
+
+def _read_table(path: Path) -> pl.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", file=path, fix="check the path")
+    if path.stat().st_size == 0:
+        raise SchemaError(
+            "the file is empty", file=path, fix="export the records again (a header row and data)"
+        )
+    try:
+        if path.suffix.lower() == ".parquet":
+            df = pl.read_parquet(path)
+            return df.with_columns(pl.col(c).cast(pl.String) for c in df.columns)
+        return pl.read_csv(path, infer_schema=False, encoding="utf8")
+    except pl.exceptions.NoDataError as exc:
+        raise SchemaError(
+            "the file is empty", file=path, fix="export the records again (a header row and data)"
+        ) from exc
+    except (pl.exceptions.ComputeError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read the file as UTF-8 CSV: {exc}",
+            file=path,
+            fix="save it as UTF-8 CSV with a header row",
+        ) from exc
+
+
+def _require(df: pl.DataFrame, path: Path, columns: tuple[str, ...]) -> None:
+    for column in columns:
+        if column not in df.columns:
+            raise SchemaError(
+                f"missing column {column!r} (found: {', '.join(df.columns) or 'none'})",
+                file=path,
+                column=column,
+                fix=f"add a {column!r} column (header row) or rename the matching column",
+            )
+    if df.height == 0:
+        raise SchemaError(
+            "the file has a header but no rows", file=path, fix="export the records again"
+        )
+
+
+def _ids(df: pl.DataFrame, path: Path) -> list[str]:
+    if "record_id" not in df.columns:
+        return [str(i) for i in range(df.height)]
+    ids = df["record_id"].to_list()
+    seen: dict[str, int] = {}
+    for row, rid in enumerate(ids, start=1):
+        if rid is None or not str(rid).strip():
+            raise SchemaError(
+                "empty record_id",
+                file=path,
+                row=row,
+                column="record_id",
+                fix="give every row an id",
+            )
+        if rid in seen:
+            raise SchemaError(
+                f"record_id {rid!r} also on row {seen[rid]}",
+                file=path,
+                row=row,
+                column="record_id",
+                fix="record ids must be unique; deduplicate or renumber",
+            )
+        seen[rid] = row
+    return [str(i) for i in ids]
+
+
+def _labels(values: list[str | None], path: Path, column: str) -> np.ndarray:
+    out = np.empty(len(values), dtype=np.int64)
+    for row, value in enumerate(values, start=1):
+        text = (value or "").strip()
+        if text not in ("0", "1"):
+            raise SchemaError(
+                f"label {value!r} is not 0 or 1",
+                file=path,
+                row=row,
+                column=column,
+                fix="use 1 for included (relevant) and 0 for excluded; no blanks",
+            )
+        out[row - 1] = int(text)
+    return out
+
+
+def _both_classes(labels: np.ndarray, path: Path, column: str) -> None:
+    if not (labels == 1).any():
+        raise SchemaError(
+            "no relevant label (no 1)",
+            file=path,
+            column=column,
+            fix="label at least one relevant record 1 (prioritisation learns from it)",
+        )
+    if not (labels == 0).any():
+        raise SchemaError(
+            "no irrelevant label (no 0)",
+            file=path,
+            column=column,
+            fix="label at least one irrelevant record 0",
+        )
+
+
+def _text(df: pl.DataFrame, column: str) -> list[str]:
+    return [v or "" for v in df[column].to_list()]
+
+
+def read_records(path: str | Path) -> Records:
+    path = Path(path)
+    df = _read_table(path)
+    _require(df, path, ("title", "abstract"))
+    return Records(path, _ids(df, path), _text(df, "title"), _text(df, "abstract"))
+
+
+def read_labelled(path: str | Path) -> Labelled:
+    path = Path(path)
+    df = _read_table(path)
+    _require(df, path, ("title", "abstract", "label_included"))
+    labels = _labels(df["label_included"].to_list(), path, "label_included")
+    _both_classes(labels, path, "label_included")
+    return Labelled(path, _ids(df, path), _text(df, "title"), _text(df, "abstract"), labels)
+
+
+def read_labels(path: str | Path, records: Records) -> dict[int, int]:
+    """Labels so far as {row position in records: 0/1}."""
+    path = Path(path)
+    df = _read_table(path)
+    column = next((c for c in LABEL_COLUMNS if c in df.columns), None)
+    _require(df, path, ("record_id", column or "label"))
+    assert column is not None
+    labels = _labels(df[column].to_list(), path, column)
+    _both_classes(labels, path, column)
+    position = {rid: i for i, rid in enumerate(records.record_ids)}
+    out: dict[int, int] = {}
+    for row, (rid, label) in enumerate(zip(df["record_id"].to_list(), labels, strict=True), 1):
+        if rid not in position:
+            raise SchemaError(
+                f"record_id {rid!r} is not in {records.path}",
+                file=path,
+                row=row,
+                column="record_id",
+                fix="label only records of the records file (same record_id values)",
+            )
+        if position[rid] in out and out[position[rid]] != int(label):
+            raise SchemaError(
+                f"record_id {rid!r} is labelled both 0 and 1",
+                file=path,
+                row=row,
+                column=column,
+                fix="keep one final label per record",
+            )
+        out[position[rid]] = int(label)
+    return out

