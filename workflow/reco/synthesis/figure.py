@@ -80,7 +80,8 @@ def heatmap(per_pt: pl.DataFrame, path: str | Path) -> Path:
                     va="center",
                     ha="left",
                 )
-        axes[1].set_ylabel("SELFIE level (right)")
+        axes[1].yaxis.set_label_position("right")
+        axes[1].set_ylabel("SELFIE level", labelpad=16)
         fig.suptitle("Programme theories: primary papers coded (framework papers excluded)")
         fig.tight_layout()
         p = Path(path)
