@@ -123,6 +123,31 @@ COSTING_LINES: dict[str, pl.DataType] = {
     "note": pl.String(),
 }
 
+#: results/mapping/models.csv: one row per service model, grouped from the mapping sheet's paper rows.
+MAPPING_MODELS: dict[str, pl.DataType] = {
+    "model_id": pl.String(),  # the sheet's model_id shared by the papers on one model
+    "model_category": pl.String(),  # network_group, link_worker or liaison_worker (Table 1)
+    "provider_type": pl.String(),  # mental_health_trust, substance_use_service or multiple_settings
+    "setting": pl.String(),  # community, inpatient, specialist_ward, network or liaison
+    "n_papers": pl.Int64(),  # papers (sheet rows) describing the model
+    "record_ids": pl.String(),  # the records the sheet cites, "; "-joined in sheet order
+    "work_ids": pl.String(),  # their works (dedup cluster_id), same order
+    "countries": pl.String(),  # countries of the papers, "; "-joined, sorted
+}
+
+#: results/synthesis/evidence_pairs.csv: one row per (work, PT) coded in the CMO sheet.
+EVIDENCE_PAIRS: dict[str, pl.DataType] = {
+    "work_id": pl.String(),  # dedup cluster_id of the paper
+    "pt": pl.String(),  # final programme theory (PT1 ...)
+    "n_rows": pl.UInt32(),  # CMO elements coded for the pair
+    "record_id": pl.String(),  # first record the sheet cites for the paper
+    "evidence_type": pl.String(),  # primary or framework (a framework is never counted)
+    "roles": pl.String(),  # CMO roles coded, "; "-joined
+    "judgements": pl.String(),  # support / refute / refine, "; "-joined
+    "ref_nos": pl.String(),  # reference numbers of a published report citing the pair, if any
+    "strength": pl.String(),  # best of the rows' min(rigour, relevance): strong, moderate, weak
+}
+
 
 def make_record_id(export_stem: str, native_id: str | None, ordinal: int) -> str:
     """The one identity rule: ``<export stem>:<native id>``, or ``<export stem>:<ordinal>`` without one."""

@@ -27,6 +27,7 @@ from reco.mapping.sheet import (
     read_work_map,
 )
 from reco.mapping.taxonomy import MODEL_CATEGORIES, Code, load_taxonomy
+from reco.records import MAPPING_MODELS
 
 #: The screening stage whose includes the sheet must cover.
 STAGE = "mapping_fulltext"
@@ -65,17 +66,7 @@ def models_table(papers: list[Paper], sheet: Path) -> pl.DataFrame:
                 "countries": "; ".join(sorted({p.country for p in group})),
             }
         )
-    schema = {
-        "model_id": pl.String(),
-        "model_category": pl.String(),
-        "provider_type": pl.String(),
-        "setting": pl.String(),
-        "n_papers": pl.Int64(),
-        "record_ids": pl.String(),
-        "work_ids": pl.String(),
-        "countries": pl.String(),
-    }
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=MAPPING_MODELS)
 
 
 def epoc_summary(papers: list[Paper], taxonomy: tuple[Code, ...]) -> pl.DataFrame:

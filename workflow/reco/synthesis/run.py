@@ -9,6 +9,7 @@ import polars as pl
 
 from reco.fileio import write_csv, write_json, write_parquet
 from reco.mapping.sheet import read_status, read_work_map
+from reco.records import EVIDENCE_PAIRS, conform
 from reco.synthesis import coding as cmo
 from reco.synthesis import evidence, theories
 from reco.synthesis.figure import heatmap
@@ -32,7 +33,7 @@ def run(
     per_pt = evidence.pt_counts(coding, th)
     cited = evidence.cited_check(coding, th.pts)
     write_parquet(mat, out / "evidence_matrix.parquet")
-    write_csv(evidence.pairs(coding).drop("strength_rank"), out / "evidence_pairs.csv")
+    write_csv(conform(evidence.pairs(coding), EVIDENCE_PAIRS), out / "evidence_pairs.csv")
     write_csv(per_pt, out / "pt_counts.csv")
     write_csv(evidence.pt_table(th, per_pt, cited), out / "pt_table.csv")
     write_csv(theories.trail_table(th), out / "theory_trail.csv")
