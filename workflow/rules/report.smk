@@ -147,12 +147,45 @@ rule render_reports:
         "--results results > {log} 2>&1"
 
 
+def explorer_inputs(wildcards):
+    """The record-level tables the explorer lists (those this build declares)."""
+    outs = declared_outputs()
+    return [
+        f
+        for f in (
+            "results/ingest/records.parquet",
+            "results/dedup/dedup_map.csv",
+            "results/dedup/clusters.csv",
+            "results/screening/status.parquet",
+        )
+        if f in outs
+    ]
+
+
+rule build_explorer:
+    input:
+        numbers="results/report/numbers.json",
+        tables=explorer_inputs,
+    output:
+        report(
+            "results/report/explorer.html",
+            caption="../report/explorer.rst",
+            category="Reports",
+        ),
+    log:
+        "logs/build_explorer.log",
+    shell:
+        "{RECO} report explorer --results results --numbers {input.numbers} --out {output} "
+        "> {log} 2>&1"
+
+
 rule write_manifest:
     input:
         STAGE_TARGETS,
         rules.render_reports.output,
         rules.draw_prisma.output,
         rules.audit_figures.output,
+        rules.build_explorer.output,
     output:
         "results/MANIFEST.tsv",
     log:
@@ -167,6 +200,7 @@ TARGETS.extend(
         *rules.draw_prisma.output,
         *rules.audit_figures.output,
         *rules.render_reports.output,
+        *rules.build_explorer.output,
         *rules.write_manifest.output,
     ]
 )

@@ -47,6 +47,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--results", type=Path, default=Path("results"))
     r.set_defaults(func=run_render)
 
+    e = rs.add_parser("explorer", help="the audit explorer: counts linked to their records (HTML)")
+    e.add_argument("--results", type=Path, default=Path("results"))
+    e.add_argument("--numbers", type=Path, default=Path("results/report/numbers.json"))
+    e.add_argument("--out", type=Path, default=Path("results/report/explorer.html"))
+    e.set_defaults(func=run_explorer)
+
     m = rs.add_parser("manifest", help="write results/MANIFEST.tsv")
     m.add_argument("--results", type=Path, default=Path("results"))
     m.add_argument("--workdir", type=Path, default=Path("."))
@@ -103,6 +109,15 @@ def run_render(args: argparse.Namespace) -> int:
             numbers=args.numbers,
             results=args.results,
         )
+    return 0
+
+
+def run_explorer(args: argparse.Namespace) -> int:
+    from reco.progress import step
+    from reco.report import explorer
+
+    counts = explorer.write(args.results, args.out, args.numbers)
+    step(f"explorer: {len(counts)} counts linked to their records in {args.out}")
     return 0
 
 

@@ -36,6 +36,7 @@ class Box:
     lines: list[str] = field(default_factory=list)
     key: str = ""  # what the count is (used for links to the records behind it)
     link: str | None = None
+    line_keys: list[str] = field(default_factory=list)  # one per detail line (links too)
 
     def text_lines(self) -> list[str]:
         return [f"{self.title} (n = {fmt(self.n)})", *self.lines]
@@ -43,6 +44,12 @@ class Box:
 
 def fmt(n: Any) -> str:
     return NA if n is None else str(n)
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"\s+", "_", str(text).strip())
 
 
 def humanise(name: str) -> str:
@@ -53,8 +60,15 @@ def humanise(name: str) -> str:
 def _stage_rows(stage: Mapping[str, Any]) -> tuple[Box, Box]:
     label = str(stage.get("label") or humanise(stage["name"]))
     main = Box("Records screened", stage["screened"], [label], key=f"screened:{stage['name']}")
-    reasons = [f"{humanise(r)} (n = {n})" for r, n in sorted(stage["reasons"].items())]
-    side = Box("Excluded", stage["excluded"], reasons, key=f"excluded:{stage['name']}")
+    items = sorted(stage["reasons"].items())
+    reasons = [f"{humanise(r)} (n = {n})" for r, n in items]
+    side = Box(
+        "Excluded",
+        stage["excluded"],
+        reasons,
+        key=f"excluded:{stage['name']}",
+        line_keys=[f"excluded:{stage['name']}:{_slug(r)}" for r, _ in items],
+    )
     return main, side
 
 
@@ -73,12 +87,14 @@ def layout(prisma: Mapping[str, Any]) -> list[tuple[str, list[Box | None], str]]
             ident["databases_total"],
             [f"{name} (n = {n})" for name, n in ident["databases"].items()],
             key="identified_databases",
+            line_keys=[f"db:{_slug(name)}" for name in ident["databases"]],
         )
         other = Box(
             "Records identified from other methods",
             ident["other_total"],
             [f"{name} (n = {n})" for name, n in ident["other_methods"].items()],
             key="identified_other",
+            line_keys=[f"db:{_slug(name)}" for name in ident["other_methods"]],
         )
     else:
         db = Box("Records identified from databases", None, ["ingest stage has not run"])
@@ -146,7 +162,7 @@ def draw(prisma: Mapping[str, Any], svg: str | Path, png: str | Path | None = No
     return written
 
 
-def figure(prisma: Mapping[str, Any]) -> Any:
+def figure(prisma: Mapping[str, Any], links: Mapping[str, str] | None = None) -> Any:
     """The flow diagram as an open matplotlib figure (reports show it; :func:`draw` saves it)."""
     import matplotlib
 
@@ -155,6 +171,7 @@ def figure(prisma: Mapping[str, Any]) -> Any:
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     rows = layout(prisma)
+    links = links or {}
     line_h = 0.19  # inches per text line
     pad = 0.12
     width = 8.6
@@ -209,8 +226,13 @@ def figure(prisma: Mapping[str, Any]) -> Any:
                         ha="left",
                     )
                     t.set_gid(f"prisma-{box.key or 'box'}-{i}")
-                    if box.link and i == 0:
-                        t.set_url(box.link)
+                    key = (
+                        box.key
+                        if i == 0
+                        else (box.line_keys[i - 1] if i - 1 < len(box.line_keys) else "")
+                    )
+                    if key and key in links:
+                        t.set_url(links[key])
                 row.append((y, y - bh))
             if bands and bands[-1][0] == phase:
                 bands[-1][2] = y - h
@@ -288,6 +310,24 @@ def figure(prisma: Mapping[str, Any]) -> Any:
                 arrow(col_x[0] + box_w, yy, col_x[1], yy)
             last_main[k] = main
     return fig
+
+
+def svg_text(prisma: Mapping[str, Any], links: Mapping[str, str] | None = None) -> str:
+    """The diagram as inline SVG markup (no XML prolog), with ``links`` (count key -> URL)."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(STYLE):
+        fig = figure(prisma, links)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+        plt.close(fig)
+    text = buf.getvalue()
+    # SVG 2 `href` (browsers follow it in inline SVG; matplotlib writes the older xlink:href)
+    # and follow links in the same page (matplotlib opens them in a new window)
+    text = text[text.index("<svg") :].replace("<a xlink:href=", "<a href=")
+    return text.replace(' target="_blank"', "")
 
 
 def svg_counts(svg: str | Path) -> list[str]:
