@@ -82,7 +82,7 @@ class NaiveBayes:
 class SVM:
     name = "svm"
 
-    def __init__(self, C: float = 0.11, seed: int = 0) -> None:
+    def __init__(self, C: float = 0.3, seed: int = 0) -> None:
         from sklearn.svm import LinearSVC
 
         self.model = LinearSVC(C=C, loss="squared_hinge", random_state=seed, max_iter=2000)

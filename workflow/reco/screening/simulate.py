@@ -31,10 +31,10 @@ class ModelSpec:
     """One complete model setting (the same for every data set: no per-set tuning)."""
 
     features: str = "tfidf"
-    classifier: str = "ensemble"
+    classifier: str = "svm"
     query: str = "max"
     balance: str = "balanced"
-    balance_ratio: float = 1.0
+    balance_ratio: float = 9.8
     growth: float = 0.02
     feature_params: dict[str, Any] = field(default_factory=dict)
     classifier_params: dict[str, Any] = field(default_factory=dict)

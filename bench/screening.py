@@ -1,0 +1,261 @@
+"""Screening prioritisation benchmark: reco vs ASReview 3.0.8 (elas_u4), side by side; prints JSON.
+
+For each labelled set (default: the five real sets in ../shared/benchmarks/screening/) and each
+seed (default 0 1 2), both tools start from the same prior knowledge -- one relevant and one
+irrelevant record drawn with ``reco.screening.simulate.choose_prior(labels, seed)`` -- and
+screen everything. Reported per set and seed: WSS@95, WSS@100, RRF@10, records to 95% recall,
+seconds; for reco also every stopping rule (stopped_at, recall, saving vs the oracle's).
+
+ASReview pins ``rispy~=0.9`` (reco needs a newer rispy), so it runs from its own virtual
+environment, created on first use under ``$XDG_CACHE_HOME/reco-bench/asreview-3.0.8`` (default
+``~/.cache``) with ``python -m venv`` + ``pip install asreview==3.0.8``, through a small driver
+script that builds ASReview's own ``Simulate`` with the default model ``elas_u4`` and labels
+the given prior rows first. ASReview is never a dependency of reco.
+
+Targets (issue 5): mean WSS@95 >= ASReview's + 2 points with no set more than 1 point worse; a
+stopping rule reaching >= 95% recall in >= 95% of runs while saving on average at least half
+of the oracle's saving (N - n_to_95)/N; a full simulation of a ~2,000-record set < 60 s.
+
+Usage: ``nice python bench/screening.py [DATA_DIR] [--seeds 0 1 2] [--sets NAME ...]
+[--classifiers logistic nb svm] [--no-asreview]``. ``--classifiers`` adds reco variants that
+differ from the default only in the classifier (to show which one wins).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "workflow"))
+
+from reco.screening import metrics, stopping  # noqa: E402
+from reco.screening.data import read_labelled  # noqa: E402
+from reco.screening.features import make_features, record_texts  # noqa: E402
+from reco.screening.simulate import ModelSpec, choose_prior, simulate  # noqa: E402
+
+DEFAULT_DATA = REPO.parent / "shared" / "benchmarks" / "screening"
+ASREVIEW_VERSION = "3.0.8"
+ASREVIEW_MODEL = "elas_u4"
+
+DRIVER = r'''
+"""Run one ASReview simulation from given prior rows; print JSON {order, seconds}."""
+import json, sys, time
+import numpy as np
+import pandas as pd
+from asreview.learner import ActiveLearningCycle
+from asreview.models.models import get_ai_config
+from asreview.simulation.simulate import Simulate
+
+path, seed, priors, model = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+prior_idx = [int(x) for x in priors.split(",")]
+df = pd.read_csv(path, dtype=str, keep_default_na=False)
+labels = df["label_included"].astype(int).to_numpy()
+np.random.seed(seed)
+start = time.perf_counter()
+cycle = ActiveLearningCycle.from_meta(get_ai_config(model)["value"])
+# Default stopper: stop when every relevant record is found (the rest of the order cannot
+# change WSS, RRF or records-to-recall).
+sim = Simulate(df[["title", "abstract"]], labels, [cycle], print_progress=False)
+sim.label(prior_idx)
+sim.review()
+order = [int(x) for x in sim._results["record_id"].tolist()]
+print(json.dumps({"order": order, "seconds": time.perf_counter() - start}))
+'''
+
+
+def asreview_python() -> Path:
+    """The venv's python, creating the venv on first use."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "reco-bench"
+    venv = cache / f"asreview-{ASREVIEW_VERSION}"
+    python = venv / "bin" / "python"
+    check = [str(python), "-c", "import asreview; print(asreview.__version__)"]
+    if python.exists():
+        done = subprocess.run(check, capture_output=True, text=True)
+        if done.returncode == 0 and done.stdout.strip() == ASREVIEW_VERSION:
+            return python
+    cache.mkdir(parents=True, exist_ok=True)
+    print(f"creating {venv} (pip install asreview=={ASREVIEW_VERSION})", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", f"asreview=={ASREVIEW_VERSION}"], check=True
+    )
+    subprocess.run(check, check=True, capture_output=True)
+    return python
+
+
+def run_asreview(python: Path, driver: Path, data: Path, seed: int, prior: tuple[int, int]):
+    done = subprocess.run(
+        [str(python), str(driver), str(data), str(seed), f"{prior[0]},{prior[1]}", ASREVIEW_MODEL],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    return np.asarray(out["order"], dtype=np.int64), float(out["seconds"])
+
+
+def scores(labels_in_order: np.ndarray, n_total: int) -> dict:
+    # An order that stopped at the last relevant record is padded with irrelevant ones.
+    padded = np.concatenate([labels_in_order, np.zeros(n_total - len(labels_in_order), int)])
+    return {
+        "wss_95": round(metrics.wss(padded, 0.95), 2),
+        "wss_100": round(metrics.wss(padded, 1.0), 2),
+        "rrf_10": round(metrics.rrf(padded, 10), 2),
+        "n_to_95": metrics.n_to_recall(padded, 0.95),
+    }
+
+
+def mean(values) -> float:
+    return round(float(np.mean(list(values))), 2)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--sets", nargs="+", help="only these set names (file stems)")
+    parser.add_argument("--classifiers", nargs="*", default=[], help="extra reco variants")
+    parser.add_argument("--no-asreview", action="store_true", help="reco only (quick iteration)")
+    args = parser.parse_args()
+
+    files = sorted(args.data.glob("*.csv"))
+    if args.sets:
+        files = [f for f in files if f.stem in args.sets]
+    if not files:
+        sys.exit(f"no labelled CSV files in {args.data}")
+    spec = ModelSpec()
+    variants = {"reco": spec} | {
+        f"reco_{name}": replace(spec, classifier=name) for name in args.classifiers
+    }
+    python = driver = None
+    if not args.no_asreview:
+        python = asreview_python()
+        driver = python.parent.parent / "reco_driver.py"
+        driver.write_text(DRIVER, encoding="utf-8")
+
+    result: dict = {
+        "settings": {
+            "reco_model": spec.as_dict(),
+            "asreview": f"{ASREVIEW_VERSION} {ASREVIEW_MODEL}",
+            "seeds": args.seeds,
+            "prior": "1 relevant + 1 irrelevant, reco.screening.simulate.choose_prior(labels, seed)",
+            "cpu_count": os.cpu_count(),
+            "units": "wss and rrf in percentage points",
+        },
+        "sets": {},
+    }
+    runs = []  # (set, seed, N, reco labels in order) for the stopping rules
+    for path in files:
+        data = read_labelled(path)
+        labels = data.labels
+        n = len(labels)
+        entry: dict = {"n_records": n, "n_relevant": int(labels.sum()), "runs": {}}
+        features_by_name = {}
+        for seed in args.seeds:
+            prior = choose_prior(labels, seed)
+            run: dict = {"prior_rows": list(prior)}
+            for vname, vspec in variants.items():
+                start = time.perf_counter()
+                key = (vspec.features, json.dumps(vspec.feature_params, sort_keys=True))
+                if key not in features_by_name:
+                    extractor = make_features(vspec.features, **vspec.feature_params)
+                    features_by_name[key] = extractor.fit_transform(
+                        record_texts(data.titles, data.abstracts)
+                    )
+                sim = simulate(features_by_name[key], labels, prior, vspec, seed)
+                seconds = time.perf_counter() - start
+                ordered = labels[sim.order]
+                run[vname] = scores(ordered, n) | {"seconds": round(seconds, 1), "fits": sim.n_fits}
+                if vname == "reco":
+                    runs.append((path.stem, seed, n, ordered))
+            if python is not None:
+                order, seconds = run_asreview(python, driver, path, seed, prior)
+                assert list(order[:2]) == list(prior)
+                run["asreview"] = scores(labels[order], n) | {"seconds": round(seconds, 1)}
+            entry["runs"][str(seed)] = run
+            print(f"{path.stem} seed {seed}: " + json.dumps(run), file=sys.stderr, flush=True)
+        for tool in [*variants, *([] if python is None else ["asreview"])]:
+            entry[f"{tool}_mean_wss_95"] = mean(r[tool]["wss_95"] for r in entry["runs"].values())
+        if python is not None:
+            entry["diff_wss_95"] = round(
+                entry["reco_mean_wss_95"] - entry["asreview_mean_wss_95"], 2
+            )
+        result["sets"][path.stem] = entry
+        features_by_name.clear()
+
+    summary: dict = {}
+    for tool in [*variants, *([] if python is None else ["asreview"])]:
+        summary[f"{tool}_mean_wss_95"] = mean(
+            s[f"{tool}_mean_wss_95"] for s in result["sets"].values()
+        )
+        summary[f"{tool}_mean_wss_100"] = mean(
+            r[tool]["wss_100"] for s in result["sets"].values() for r in s["runs"].values()
+        )
+        summary[f"{tool}_mean_rrf_10"] = mean(
+            r[tool]["rrf_10"] for s in result["sets"].values() for r in s["runs"].values()
+        )
+    if python is not None:
+        diffs = [s["diff_wss_95"] for s in result["sets"].values()]
+        summary["mean_diff_wss_95"] = round(
+            summary["reco_mean_wss_95"] - summary["asreview_mean_wss_95"], 2
+        )
+        summary["worst_set_diff_wss_95"] = min(diffs)
+        summary["target_wss"] = summary["mean_diff_wss_95"] >= 2 and min(diffs) >= -1
+    result["summary"] = summary
+
+    rules: dict = {}
+    for name in stopping.STOPPING_RULES:
+        reached, savings, oracle = [], [], []
+        per_run = []
+        for set_name, seed, n, ordered in runs:
+            out = stopping.evaluate(ordered, n)[name]
+            n95 = metrics.n_to_recall(ordered, 0.95)
+            reached.append(out["recall"] >= 0.95)
+            savings.append(out["saving"])
+            oracle.append((n - n95) / n)
+            per_run.append(
+                {
+                    "set": set_name,
+                    "seed": seed,
+                    "stopped_at": out["stopped_at"],
+                    "recall": out["recall"],
+                }
+            )
+        share = float(np.mean(reached))
+        ratio = float(np.mean(savings)) / float(np.mean(oracle))
+        rules[name] = {
+            "runs_reaching_95_recall": round(share, 3),
+            "mean_saving": round(float(np.mean(savings)), 4),
+            "mean_oracle_saving": round(float(np.mean(oracle)), 4),
+            "saving_vs_oracle": round(ratio, 3),
+            "target": share >= 0.95 and ratio >= 0.5,
+            "runs": per_run,
+        }
+    result["stopping"] = rules
+
+    big = [
+        r["reco"]["seconds"]
+        for s in result["sets"].values()
+        if s["n_records"] >= 2000
+        for r in s["runs"].values()
+    ]
+    result["speed"] = {
+        "max_seconds_reco_2000_plus_records": max(big) if big else None,
+        "target": bool(big) and max(big) < 60,
+        "note": "full simulation incl. feature extraction, in-process, under the machine's load",
+    }
+    print(json.dumps(result, indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
