@@ -68,51 +68,66 @@ def _window_pairs(idx: np.ndarray, group: np.ndarray, window: int) -> tuple[np.n
     return np.concatenate(a_parts), np.concatenate(b_parts)
 
 
-def _frame(a: np.ndarray, b: np.ndarray, key: str) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "a": pl.Series(a, dtype=pl.UInt32),
-            "b": pl.Series(b, dtype=pl.UInt32),
-            "key": pl.Series([key], dtype=pl.String).extend_constant(key, len(a) - 1)
-            if len(a)
-            else pl.Series([], dtype=pl.String),
-        }
-    )
+#: Blocking keys in the order they are reported in ``blocked_by``.
+KEYS = (
+    "doi",
+    "pmid",
+    "title_prefix",
+    "title_tail",
+    "author_year",
+    "year_volume_page",
+    "title_neighbourhood",
+)
+
+
+def _pack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One uint64 per pair, lower position in the high half (sorting it sorts by (a, b))."""
+    lo = np.minimum(a, b).astype(np.uint64)
+    hi = np.maximum(a, b).astype(np.uint64)
+    return (lo << np.uint64(32)) | hi
 
 
 def candidate_pairs(prep: pl.DataFrame) -> pl.DataFrame:
     """Candidate pairs ``(a, b)`` (row positions in ``prep``, a < b) with ``blocked_by`` keys."""
     keys = _keys(prep)
-    frames = []
-    for key in ("doi", "pmid", "title_prefix", "title_tail", "author_year", "year_volume_page"):
-        sub = (
-            keys.filter(pl.col(key).is_not_null())
-            .select("i", pl.col(key).alias("key"), "title_n")
-            .sort("key", "title_n", "i")
-        )
+    packed, flags = [], []
+    for bit, key in enumerate(KEYS):
+        if key == "title_neighbourhood":
+            sub = keys.filter(pl.col("title_n") != "").select("i", "title_n").sort("title_n", "i")
+            group = np.zeros(sub.height, dtype=np.int8)
+            window = TITLE_WINDOW
+        else:
+            sub = (
+                keys.filter(pl.col(key).is_not_null())
+                .select("i", pl.col(key).alias("key"), "title_n")
+                .sort("key", "title_n", "i")
+            )
+            group = sub.get_column("key").rank("dense").to_numpy() if sub.height else None
+            window = KEY_WINDOW
         if sub.height < 2:
             continue
-        group = sub.get_column("key").rank("dense").to_numpy()
-        a, b = _window_pairs(sub.get_column("i").to_numpy(), group, KEY_WINDOW)
-        frames.append(_frame(a, b, key))
-    sub = keys.filter(pl.col("title_n") != "").select("i", "title_n").sort("title_n", "i")
-    if sub.height >= 2:
-        group = np.zeros(sub.height, dtype=np.int8)
-        a, b = _window_pairs(sub.get_column("i").to_numpy(), group, TITLE_WINDOW)
-        frames.append(_frame(a, b, "title_neighbourhood"))
-    if not frames:
-        return pl.DataFrame(
-            schema={"a": pl.UInt32, "b": pl.UInt32, "blocked_by": pl.String},
-        )
-    allp = pl.concat(frames)
-    return (
-        allp.select(
-            pl.min_horizontal("a", "b").alias("a"),
-            pl.max_horizontal("a", "b").alias("b"),
-            "key",
-        )
-        .filter(pl.col("a") != pl.col("b"))
-        .group_by("a", "b")
-        .agg(pl.col("key").unique().sort().str.join(";").alias("blocked_by"))
-        .sort("a", "b")
+        a, b = _window_pairs(sub.get_column("i").to_numpy(), group, window)
+        keep = a != b
+        packed.append(_pack(a[keep], b[keep]))
+        flags.append(np.full(int(keep.sum()), 1 << bit, dtype=np.uint8))
+    if not packed:
+        return pl.DataFrame(schema={"a": pl.UInt32, "b": pl.UInt32, "blocked_by": pl.String})
+    # a key proposes a pair at most once, so summing the key bits per pair is their union
+    grouped = (
+        pl.DataFrame({"p": np.concatenate(packed), "f": np.concatenate(flags)})
+        .group_by("p")
+        .agg(pl.col("f").sum().cast(pl.UInt8))
+        .sort("p")
+    )
+    names = {
+        m: ";".join(sorted(k for bit, k in enumerate(KEYS) if m >> bit & 1))
+        for m in grouped.get_column("f").unique().to_list()
+    }
+    p = grouped.get_column("p").to_numpy()
+    return pl.DataFrame(
+        {
+            "a": pl.Series((p >> np.uint64(32)).astype(np.uint32), dtype=pl.UInt32),
+            "b": pl.Series((p & np.uint64(0xFFFFFFFF)).astype(np.uint32), dtype=pl.UInt32),
+            "blocked_by": grouped.get_column("f").replace_strict(names, return_dtype=pl.String),
+        }
     )

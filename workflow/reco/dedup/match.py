@@ -17,12 +17,14 @@ null = missing on a side), then one decision:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 import polars as pl
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
+
+from reco.progress import step
 
 #: Rules that make a pair a duplicate, strongest first (the strength breaks transitive chains).
 POSITIVE_RULES: dict[str, int] = {
@@ -226,11 +228,6 @@ class Comparer:
     def __init__(self, prep: pl.DataFrame) -> None:
         self.cols = {c: prep.get_column(c).to_list() for c in prep.columns}
 
-    def title_scores(self, a: Sequence[int], b: Sequence[int]) -> list[float]:
-        t = self.cols["title_n"]
-        ratio = fuzz.ratio
-        return [ratio(t[i], t[j]) for i, j in zip(a, b, strict=True)]
-
     def compare(self, i: int, j: int, title_score: float | None = None) -> dict:
         c = self.cols
         ta, tb = c["title_n"][i], c["title_n"][j]
@@ -261,6 +258,86 @@ class Comparer:
         }
 
 
+def compare_frame(
+    prep: pl.DataFrame, a: np.ndarray, b: np.ndarray, title_score: np.ndarray | None = None
+) -> pl.DataFrame:
+    """:meth:`Comparer.compare` for many pairs at once (same keys, one row per pair)."""
+    x = prep[a]
+    y = prep[b]
+
+    def texts(col: str) -> tuple[np.ndarray, np.ndarray]:
+        return (
+            np.array(x.get_column(col).to_list(), dtype=object),
+            np.array(y.get_column(col).to_list(), dtype=object),
+        )
+
+    ta, tb = texts("title_n")
+    if title_score is None:
+        title_score = process.cpdist(ta, tb, scorer=fuzz.ratio, workers=-1) if len(a) else []
+    has = (x.get_column("title_n") != "") & (y.get_column("title_n") != "")
+    tset = process.cpdist(ta, tb, scorer=fuzz.token_set_ratio, workers=-1) if len(a) else []
+    ua, ub = texts("authors_n")
+    aset = process.cpdist(ua, ub, scorer=fuzz.token_set_ratio, workers=-1) if len(a) else []
+    both_auth = (x.get_column("authors_n") != "") & (y.get_column("authors_n") != "")
+    au = [
+        author_agree(p, q, r, s)
+        for p, q, r, s in zip(
+            x.get_column("au1").to_list(),
+            x.get_column("au1_init").to_list(),
+            y.get_column("au1").to_list(),
+            y.get_column("au1_init").to_list(),
+            strict=True,
+        )
+    ]
+    jr = [
+        journal_agree(p or "", q or "")
+        for p, q in zip(
+            x.get_column("journal_n").to_list(), y.get_column("journal_n").to_list(), strict=True
+        )
+    ]
+
+    def eq(col: str) -> pl.Series:
+        p, q = x.get_column(col), y.get_column(col)
+        ok = p.is_not_null() & q.is_not_null() & (p != "") & (q != "")
+        return pl.select(pl.when(ok).then((p == q).cast(pl.Int8))).to_series()
+
+    pa, pb = x.get_column("page_first"), y.get_column("page_first")
+    da, db = pa.str.replace_all(r"\D", ""), pb.str.replace_all(r"\D", "")
+    pages = pl.select(
+        pl.when(pa.is_not_null() & pb.is_not_null()).then(
+            ((pa == pb) | ((da == db) & (da != ""))).cast(pl.Int8)
+        )
+    ).to_series()
+    ya, yb = x.get_column("year"), y.get_column("year")
+    return pl.DataFrame(
+        {
+            "has_titles": has,
+            "title_score": pl.Series(title_score, dtype=pl.Float64),
+            "title_set_score": pl.Series(tset, dtype=pl.Float64).zip_with(
+                has, pl.Series([0.0] * len(a))
+            ),
+            "author1": pl.Series(au, dtype=pl.Float64),
+            "authors_score": pl.Series(aset, dtype=pl.Float64).zip_with(
+                both_auth, pl.Series([0.0] * len(a))
+            ),
+            "year_diff": (ya.cast(pl.Int64) - yb.cast(pl.Int64)).abs(),
+            "journal": pl.Series(jr, dtype=pl.Int8),
+            "volume": eq("volume_n"),
+            "pages": pages,
+            "doi": eq("doi_n"),
+            "pmid": eq("pmid_n"),
+            "notice_a": x.get_column("notice"),
+            "notice_b": y.get_column("notice"),
+            "part_a": x.get_column("part"),
+            "part_b": y.get_column("part"),
+            "abstract_a": x.get_column("is_abstract"),
+            "abstract_b": y.get_column("is_abstract"),
+            "nums_a": x.get_column("title_nums"),
+            "nums_b": y.get_column("title_nums"),
+        }
+    )
+
+
 def score_pairs(prep: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     """Scores and decision for every candidate pair (columns of ``pairs`` plus scores, decision, rule).
 
@@ -270,7 +347,9 @@ def score_pairs(prep: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     cmp = Comparer(prep)
     a = pairs.get_column("a").to_numpy()
     b = pairs.get_column("b").to_numpy()
-    titles = pl.Series("title_score", cmp.title_scores(a.tolist(), b.tolist()), dtype=pl.Float32)
+    tarr = np.array(cmp.cols["title_n"], dtype=object)
+    scores = process.cpdist(tarr[a], tarr[b], scorer=fuzz.ratio, workers=-1) if len(a) else []
+    titles = pl.Series("title_score", scores, dtype=pl.Float32)
     ident = prep.select(
         pl.col("doi_n").alias("doi"),
         pl.col("pmid_n").alias("pmid"),
@@ -284,20 +363,19 @@ def score_pairs(prep: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
 
     examine = (titles >= MIN_TITLE) | same("doi") | same("pmid") | same("bib")
     idx = examine.arg_true().to_list()
-    al, bl, tl = a.tolist(), b.tolist(), titles.to_list()
-    rows: dict[str, list] = {k: [] for k in PAIR_SCORE_COLUMNS if k != "title_score"}
+    step(f"dedup: {len(idx)} of {len(a)} candidate pairs examined in detail")
+    ia, ib = a[idx], b[idx]
+    frame = compare_frame(prep, ia, ib, titles.gather(idx).to_numpy())
     decisions, rules = [], []
-    for k in idx:
-        f = cmp.compare(al[k], bl[k], tl[k])
-        for col, values in rows.items():
-            values.append(f[col])
+    for f in frame.iter_rows(named=True):
         d, r = decide(f)
         decisions.append(d)
         rules.append(r)
+    rows = {c: frame.get_column(c) for c in PAIR_SCORE_COLUMNS if c != "title_score"}
     detail = pl.DataFrame(
         {
             "k": pl.Series(idx, dtype=pl.UInt32),
-            **{c: pl.Series(v, dtype=PAIR_SCORE_COLUMNS[c]) for c, v in rows.items()},
+            **{c: v.cast(PAIR_SCORE_COLUMNS[c]) for c, v in rows.items()},
             "decision": pl.Series(decisions, dtype=pl.String),
             "rule": pl.Series(rules, dtype=pl.String),
         }

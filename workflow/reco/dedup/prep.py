@@ -112,6 +112,16 @@ _NOTICE_TITLE = [
         re.compile(r"^(?:comment|commentary|re|letter)\s*(?:[:.–—]|-\s)|\bcomment on\b"),
     ),
 ]
+#: Cheap pre-check: a title without any of these words cannot be a notice.
+_NOTICE_WORD = re.compile(
+    r"errat|corrig|correction|retract|withdrawn|repl|respon|comment|\bre\b|letter", re.IGNORECASE
+)
+#: Pre-check for numbered parts (lower-cased title): "part 2", "study ii", "... . II:", "... III".
+_PART_HINT = (
+    r"\b(?:part|paper|report|study|series)\s+[0-9ivx]|\b(?:part|paper|report|study|series)\s+"
+    r"(?:one|two|three|four|five|six)\b|[.:;]\s*[ivx]{1,4}\s*[.:;)]|^[ivx]{1,4}\s*[.:;)]|"
+    r"\b[iv]{1,4}\s*$"
+)
 _NOTICE_TYPES = {
     "erratum": "erratum",
     "correction": "erratum",
@@ -205,7 +215,9 @@ def notice_kind(title: str | None, rtype: str | None) -> str | None:
     t = (rtype or "").strip().lower()
     if t in _NOTICE_TYPES:
         return _NOTICE_TYPES[t]
-    raw = unicodedata.normalize("NFKD", _XREF_NOTE.sub(" ", html.unescape(title or ""))).lower()
+    if not title or not _NOTICE_WORD.search(title):
+        return None
+    raw = unicodedata.normalize("NFKD", _XREF_NOTE.sub(" ", html.unescape(title))).lower()
     ft = re.sub(r"\s+", " ", raw.strip().lstrip("[\"'“ ")).replace("’", "'")
     for kind, rx in _NOTICE_TITLE:
         if rx.search(ft):
@@ -350,6 +362,17 @@ def prepare(records: pl.DataFrame) -> pl.DataFrame:
     out["issn_n"] = [
         (re.sub(r"[^0-9x]", "", s.lower())[:8] or None) if s else None for s in col("issn")
     ]
+    # cheap vectorised pre-checks: the Python checks below run only where these match
+    low = pl.col("title").str.to_lowercase() if "title" in records.columns else pl.lit(None)
+    rtype_low = pl.col("type").str.to_lowercase() if "type" in records.columns else pl.lit(None)
+    masks = records.select(
+        (low.str.contains(_NOTICE_WORD.pattern) | rtype_low.is_in(list(_NOTICE_TYPES)))
+        .fill_null(False)
+        .alias("notice"),
+        low.str.contains(_PART_HINT).fill_null(False).alias("part"),
+    )
+    may_notice = masks.get_column("notice").to_list()
+    may_part = masks.get_column("part").to_list()
     for i in range(n):
         title, auth, rtype = titles[i], authors[i] or [], rtypes[i]
         tn = fold_title(title)
@@ -371,8 +394,8 @@ def prepare(records: pl.DataFrame) -> pl.DataFrame:
         out["page_first"].append(pf)
         out["page_last"].append(pl_)
         out["is_abstract"].append(is_abstract(title, rtype, jn, pages[i]))
-        out["notice"].append(notice_kind(title, rtype))
-        out["part"].append(_title_part(tn, title) if tn else None)
+        out["notice"].append(notice_kind(title, rtype) if may_notice[i] else None)
+        out["part"].append(_title_part(tn, title) if tn and may_part[i] else None)
         flags = []
         if not tn:
             flags.append("no_title")
