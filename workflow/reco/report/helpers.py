@@ -87,6 +87,32 @@ def mapping_table(
     return md_table(pl.DataFrame({key: names, value: values}))
 
 
+class ImageFile:
+    """An image file shown as a figure: the builtin renderer uses the file itself (SVG stays
+    vector); Quarto/Jupyter display it through ``_repr_markdown_``."""
+
+    def __init__(self, relpath: str) -> None:
+        self.relpath = relpath
+        self.path = (results_dir() / relpath).resolve()
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    @property
+    def reco_image_path(self) -> Path | None:
+        return self.path if self.exists() else None
+
+    def _repr_markdown_(self) -> str:
+        if not self.exists():
+            return f"*Not yet produced: `results/{self.relpath}` (its stage has not run).*"
+        return f"![]({self.path.as_posix()})"
+
+
+def image_file(relpath: str) -> ImageFile:
+    """An image under results/ (e.g. a stage's SVG figure) to show as a numbered figure."""
+    return ImageFile(relpath)
+
+
 def figure_from_file(relpath: str) -> Any:
     """An image file under results/ as an open matplotlib figure, or a text figure when absent."""
     import matplotlib

@@ -19,6 +19,8 @@ from typing import Any
 from reco.fileio import atomic_path
 
 NA = "n/a"
+#: Characters per line in a box before wrapping (8 pt DejaVu Sans in a 3.8-inch box).
+WRAP = 60
 STYLE = {
     "svg.hashsalt": "reco-prisma",
     "svg.fonttype": "none",
@@ -40,6 +42,23 @@ class Box:
 
     def text_lines(self) -> list[str]:
         return [f"{self.title} (n = {fmt(self.n)})", *self.lines]
+
+    def visual_lines(self, width: int = WRAP) -> list[tuple[str, str, bool]]:
+        """(text, link key, is heading) per printed line; long lines wrap, indented."""
+        import re
+        import textwrap
+
+        out = []
+        for i, text in enumerate(self.text_lines()):
+            key = (
+                self.key
+                if i == 0
+                else (self.line_keys[i - 1] if i - 1 < len(self.line_keys) else "")
+            )
+            keep = re.sub(r"\(n = (\S+)\)$", "(n\u00a0=\u00a0\\1)", text)  # count stays whole
+            parts = textwrap.wrap(keep, width - (6 if i == 0 else 0), subsequent_indent="   ")
+            out += [(part.replace("\u00a0", " "), key, i == 0) for part in parts or [""]]
+        return out
 
 
 def fmt(n: Any) -> str:
@@ -181,7 +200,7 @@ def figure(prisma: Mapping[str, Any], links: Mapping[str, str] | None = None) ->
     trunk_x = band_w + 0.17
 
     def height(box: Box | None) -> float:
-        return 0.0 if box is None else len(box.text_lines()) * line_h + 2 * pad
+        return 0.0 if box is None else len(box.visual_lines()) * line_h + 2 * pad
 
     gap = 0.45
     heights = [max(height(b) for b in boxes) for _, boxes, _ in rows]
@@ -214,23 +233,18 @@ def figure(prisma: Mapping[str, Any], links: Mapping[str, str] | None = None) ->
                         facecolor="white" if col == 0 else "#eeeeee",
                     )
                 )
-                for i, text in enumerate(box.text_lines()):
+                for i, (text, key, heading) in enumerate(box.visual_lines()):
                     t = ax.text(
                         x0 + 0.1,
                         y - pad - (i + 0.75) * line_h,
                         text,
-                        fontsize=8.5 if i == 0 else 8,
-                        fontweight="bold" if i == 0 else "normal",
+                        fontsize=8.5 if heading else 8,
+                        fontweight="bold" if heading else "normal",
                         color="black",
                         va="baseline",
                         ha="left",
                     )
                     t.set_gid(f"prisma-{box.key or 'box'}-{i}")
-                    key = (
-                        box.key
-                        if i == 0
-                        else (box.line_keys[i - 1] if i - 1 < len(box.line_keys) else "")
-                    )
                     if key and key in links:
                         t.set_url(links[key])
                 row.append((y, y - bh))

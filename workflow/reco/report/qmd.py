@@ -302,6 +302,17 @@ class _Executor:
         if output is not False:
             if printed.strip():
                 outputs.append(printed.rstrip("\n") if output == "asis" else _codeblock(printed))
+            image = getattr(value, "reco_image_path", None)
+            if image is not None and label.startswith("fig-"):
+                numbered = self.number("fig", label[4:], o.get("fig-num"), chunk.line)
+                cap = f"**{numbered}** {o.get('fig-cap', '')}"
+                alt = o.get("fig-alt", "")
+                self.fig_dir.mkdir(parents=True, exist_ok=True)
+                copy = self.fig_dir / f"{label}{Path(image).suffix}"
+                copy.write_bytes(Path(image).read_bytes())  # beside the other figures
+                self.figures.append(copy)
+                outputs.append(f'![{cap}]({copy.as_posix()}){{#{label} fig-alt="{alt}"}}')
+                value = None
             if value is not None:
                 if hasattr(value, "_repr_markdown_"):
                     outputs.append(value._repr_markdown_())

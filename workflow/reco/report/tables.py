@@ -77,7 +77,8 @@ def pipe_table(
         dashes = [max(3, round(w * 72)) for w in widths]
     else:  # relative widths from content: the longest cell, or the longest header word
         dashes = [
-            max(
+            2
+            + max(
                 3,
                 min(40, max((len(r[i]) for r in rows), default=0)),
                 max((len(w) for w in str(names[i]).split()), default=0),
