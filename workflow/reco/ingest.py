@@ -10,7 +10,6 @@ config or ``--database``; it is never guessed from the dialect.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +20,11 @@ import polars as pl
 from reco import records
 from reco.errors import ConfigError, ConservationError, InputError
 from reco.io import parse
-from reco.io.base import FIELDS
-from reco.io.decode import read_text
+from reco.io.base import FIELDS, Parsed
+from reco.io.decode import decode_bytes, read_bytes, utf8_head
 from reco.io.detect import DIALECTS, detect
+from reco.io.ris import RIS_DIALECTS
+from reco.io.ris_fast import parse_ris_frame
 
 log = logging.getLogger("reco")
 
@@ -109,47 +110,65 @@ def _check_specs(specs: list[ExportSpec]) -> None:
         seen[stem] = s
 
 
-def _assign_ids(stem: str, rows: list[dict[str, Any]], file: str) -> list[str]:
-    """Native id where present and unique in the file, else the ordinal; warn about repeats."""
-    counts = Counter(r["native_id"] for r in rows if r.get("native_id"))
-    repeated = {k for k, n in counts.items() if n > 1}
-    warnings: list[str] = []
-    seen: set[str] = set()
-    for r in rows:
-        native = (r.get("native_id") or "").strip() or None
-        if native is not None and native in seen:
-            warnings.append(f"{native} (record {r['ordinal']}, line {r['line_start']})")
-            native = None
-        if native is not None:
-            seen.add(native)
-        r["source_id"] = native if native is not None else str(r["ordinal"])
-        r["record_id"] = records.make_record_id(stem, native, r["ordinal"])
-    out = []
-    if repeated:
-        out.append(
-            f"{file}: native id(s) repeated within the file; later copies use their ordinal "
-            f"as id (nothing dropped): {', '.join(warnings)}"
+def _assign_ids(df: pl.DataFrame, stem: str, file: str) -> tuple[pl.DataFrame, list[str]]:
+    """record_id/source_id by :func:`reco.records.make_record_id`: the native id where present
+    and not already used in the file, else the ordinal; repeats are named in a warning."""
+    native = pl.col("native_id").str.strip_chars()
+    df = df.with_columns(native_id=pl.when(native != "").then(native))
+    dup = pl.col("native_id").is_not_null() & ~pl.col("native_id").is_first_distinct()
+    df = df.with_columns(_dup=dup)
+    df = df.with_columns(
+        source_id=pl.when(pl.col("native_id").is_not_null() & ~pl.col("_dup"))
+        .then(pl.col("native_id"))
+        .otherwise(pl.col("ordinal").cast(pl.String))
+    ).with_columns(record_id=pl.concat_str(pl.lit(f"{stem}:"), pl.col("source_id")))
+    warnings = []
+    dups = df.filter("_dup")
+    if dups.height:
+        shown = [
+            f"{r['native_id']} (record {r['ordinal']}, line {r['line_start']})"
+            for r in dups.head(10).iter_rows(named=True)
+        ]
+        more = f" and {dups.height - 10} more" if dups.height > 10 else ""
+        warnings.append(
+            f"{file}: {dups.height} native id(s) repeated within the file; the later copies use "
+            f"their ordinal as id (nothing dropped): {', '.join(shown)}{more}"
         )
-    ids = Counter(r["record_id"] for r in rows)
-    clash = [k for k, n in ids.items() if n > 1]
-    if clash:
+    clash = df.filter(pl.col("record_id").is_duplicated()).get_column("record_id").unique()
+    if clash.len():
         raise ConservationError(
-            f"record ids not unique within the export: {', '.join(clash[:5])} (a native id "
-            "equals another record's ordinal)",
+            f"record ids not unique within the export: {', '.join(clash.sort().head(5))} "
+            "(a native id equals another record's ordinal)",
             file=file,
             fix="set 'dialect:' to one without native ids for this export, or report this file.",
         )
-    return out
+    return df.drop("_dup"), warnings
 
 
 def ingest_one(spec: ExportSpec) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any], list[str]]:
     """Read one export: its kept records, rejected records, counts and warnings."""
     file = str(spec.file)
-    decoded = read_text(file)
-    dialect = spec.dialect if spec.dialect != "auto" else detect(decoded.text, file)
-    parsed = parse(decoded.text, dialect, file, spec.column_map)
-    warnings = list(decoded.warnings) + [f"{file}: {w}" for w in parsed.warnings]
-    kept, rejected = len(parsed.rows), len(parsed.rejected)
+    data = read_bytes(file)
+    decoded = None
+    head = utf8_head(data)
+    if head is None:
+        decoded = decode_bytes(data, file)
+        head = decoded.text[:262144]
+    dialect = spec.dialect if spec.dialect != "auto" else detect(head, file)
+    parsed = None
+    if decoded is None and dialect in RIS_DIALECTS:
+        frame = parse_ris_frame(data, dialect)
+        if frame is not None:
+            parsed = Parsed(dialect=dialect, frame=frame, records_in=frame.height)
+            encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    if parsed is None:
+        decoded = decoded or decode_bytes(data, file)
+        encoding = decoded.encoding
+        parsed = parse(decoded.text, dialect, file, spec.column_map)
+    del data
+    warnings = list(decoded.warnings if decoded else []) + [f"{file}: {w}" for w in parsed.warnings]
+    kept = parsed.frame.height if parsed.frame is not None else len(parsed.rows)
+    rejected = len(parsed.rejected)
     if parsed.records_in != kept + rejected:
         raise ConservationError(
             f"{parsed.records_in} records found by their markers but {kept} parsed + {rejected} "
@@ -178,8 +197,16 @@ def ingest_one(spec: ExportSpec) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, 
             + ") matches the file's format; re-export the file if it is damaged.",
         )
     stem = Path(file).stem
-    warnings += _assign_ids(stem, parsed.rows, file)
-    df = _frame(parsed.rows, file, spec, dialect)
+    df = parsed.frame if parsed.frame is not None else _rows_frame(parsed.rows)
+    df, id_warnings = _assign_ids(df, stem, file)
+    warnings += id_warnings
+    df = df.with_columns(
+        source_file=pl.lit(file, dtype=pl.String),
+        database=pl.lit(spec.database, dtype=pl.String),
+        origin=pl.lit(spec.origin, dtype=pl.String),
+        dialect=pl.lit(dialect, dtype=pl.String),
+    )
+    df = records.conform(df, records.RECORDS)
     rej = records.conform(
         pl.DataFrame(
             [{"source_file": file, **r} for r in parsed.rejected],
@@ -200,7 +227,7 @@ def ingest_one(spec: ExportSpec) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, 
         "database": spec.database,
         "origin": spec.origin,
         "search_date": spec.search_date,
-        "encoding": decoded.encoding,
+        "encoding": encoding,
         "records_in": parsed.records_in,
         "kept": kept,
         "rejected": rejected,
@@ -208,28 +235,22 @@ def ingest_one(spec: ExportSpec) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, 
     return df, rej, counts, warnings
 
 
-_LIST_FIELDS = ("authors", "keywords")
+#: Types of the per-record columns a parser returns (FIELDS from RECORDS, plus position).
+_ROW_SCHEMA: dict[str, pl.DataType] = {
+    "native_id": pl.String(),
+    **{name: records.RECORDS[name] for name in FIELDS},
+    "ordinal": pl.Int64(),
+    "line_start": pl.Int64(),
+    "line_end": pl.Int64(),
+    "raw": pl.String(),
+}
 
 
-def _frame(rows: list[dict[str, Any]], file: str, spec: ExportSpec, dialect: str) -> pl.DataFrame:
-    n = len(rows)
-    cols: dict[str, Any] = {
-        "record_id": [r["record_id"] for r in rows],
-        "source_id": [r["source_id"] for r in rows],
-        "source_file": [file] * n,
-        "database": [spec.database] * n,
-        "origin": [spec.origin] * n,
-        "dialect": [dialect] * n,
-        "ordinal": [r["ordinal"] for r in rows],
-        "line_start": [r["line_start"] for r in rows],
-        "line_end": [r["line_end"] for r in rows],
-    }
-    for name in FIELDS:
-        cols[name] = [r.get(name) for r in rows]
-    cols["raw"] = [r["raw"] for r in rows]
-    schema = dict(records.RECORDS)
-    df = pl.DataFrame({k: cols[k] for k in schema}, schema=schema)
-    return df
+def _rows_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """The parsers' row dicts as one frame (column lists built once, then one DataFrame)."""
+    return pl.DataFrame(
+        {name: [r.get(name) for r in rows] for name in _ROW_SCHEMA}, schema=_ROW_SCHEMA
+    )
 
 
 def ingest_files(specs: list[ExportSpec] | list[Mapping[str, Any]]) -> IngestResult:

@@ -49,6 +49,8 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
     #: records found by counting the format's record markers (independent of the parse loop)
     records_in: int = 0
+    #: kept rows as a polars frame (the vectorised RIS reader) instead of ``rows``
+    frame: Any = None
 
 
 def year_of(value: str | None) -> int | None:

@@ -126,8 +126,25 @@ def _binary_error(data: bytes, offset: int, file: str | Path) -> InputError:
     )
 
 
-def read_text(path: str | Path) -> Decoded:
-    """Read and decode an export; an empty or unreadable file is an :class:`InputError`."""
+def utf8_head(data: bytes, size: int = 262144) -> str | None:
+    """The first ``size`` bytes as text if they are UTF-8 (BOM dropped, line ends normalised)."""
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return None
+    head = data[3:size] if data.startswith(codecs.BOM_UTF8) else data[:size]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if len(head) == size and exc.start >= len(head) - 4:  # a character cut at the edge
+            text = head[: exc.start].decode("utf-8", errors="strict")
+        else:
+            return None
+    if "\x00" in text:
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """Read an export's bytes; a missing, unreadable or empty file is an :class:`InputError`."""
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -150,4 +167,9 @@ def read_text(path: str | Path) -> Decoded:
             fix="re-export the search results; if the search really found nothing, remove the "
             "file from the exports list in the config.",
         )
-    return decode_bytes(data, p)
+    return data
+
+
+def read_text(path: str | Path) -> Decoded:
+    """Read and decode an export; an empty or unreadable file is an :class:`InputError`."""
+    return decode_bytes(read_bytes(path), Path(path))

@@ -139,7 +139,7 @@ def fields_of(tags: dict[str, list[str]], dialect: str) -> dict[str, Any]:
         "abstract": ab or None,
         "keywords": [k for k in (g("KW") or ()) if k],
         "language": first(g("LA")),
-        "notes": "\n".join(n for n in notes if n) if notes else None,
+        "notes": "\n".join(n for n in notes if n) or None if notes else None,
     }
 
 
