@@ -9,24 +9,24 @@ def screening_logs():
     return [dict(e, file=resource(e["file"])) for e in SCREENING.get("logs", [])]
 
 
-rule tally_screening:
-    input:
-        dedup_map="results/dedup/dedup_map.csv",
-        logs=[e["file"] for e in screening_logs()],
-    output:
-        status="results/screening/status.parquet",
-        decisions="results/screening/decisions.parquet",
-        agreement="results/screening/agreement.json",
-        counts="results/counts/screening.json",
-    log:
-        "logs/tally_screening.log",
-    params:
-        spec=json.dumps(screening_logs()),
-    shell:
-        "{RECO} screen tally --dedup-map {input.dedup_map} --spec {params.spec:q} "
-        "--out results/screening --counts {output.counts} > {log} 2>&1"
-
-
+# A review without decision logs has no screening tally (PRISMA then stops at dedup).
 if screening_logs():
+
+    rule tally_screening:
+        input:
+            dedup_map="results/dedup/dedup_map.csv",
+            logs=[e["file"] for e in screening_logs()],
+        output:
+            status="results/screening/status.parquet",
+            decisions="results/screening/decisions.parquet",
+            agreement="results/screening/agreement.json",
+            counts="results/counts/screening.json",
+        log:
+            "logs/tally_screening.log",
+        params:
+            spec=json.dumps(screening_logs()),
+        shell:
+            "{RECO} screen tally --dedup-map {input.dedup_map} --spec {params.spec:q} "
+            "--out results/screening --counts {output.counts} > {log} 2>&1"
 
     TARGETS.extend(rules.tally_screening.output)
