@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,12 @@ from report_fixture_paths import COUNTS, FIXTURES  # noqa: F401
 
 @pytest.fixture(scope="session")
 def fixture_results(tmp_path_factory, repo) -> Path:
-    """A results/ folder with numbers.json and the audit built from the fixture counts."""
+    """A results/ folder: fixture stage tables, numbers.json and the audit from the fixture counts."""
     from reco.report import audit, numbers
 
     results = tmp_path_factory.mktemp("results")
+    # small stage tables of the shapes the stages write (first rows of the reconstruction's)
+    shutil.copytree(FIXTURES / "results", results, dirs_exist_ok=True)
     data = numbers.collect(COUNTS, results, review="fixture", date="2024-05-01")
     data["meta"]["search"] = numbers.search_meta(
         [

@@ -48,6 +48,9 @@ def test_html_is_self_contained_with_numbered_tables(built):
     assert 'href="#fig-prisma">Figure 1</a>' in html
     md = (out / "reco.md").read_text(encoding="utf-8")
     assert "n/a" not in md.split("# Numbers not available")[0]  # every stage present in the fixture
+    # a stage's CSV becomes a table with the chosen columns and headers
+    assert "| Nation | Responses | Specific service n | % |" in md
+    assert "| Total | 190 | 88 | 46 |" in md
 
 
 def test_docx_has_word_tables_and_captions(built):

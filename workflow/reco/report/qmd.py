@@ -351,6 +351,12 @@ class _Executor:
                 blocks.append(f'![{cap}]({path.as_posix()}){{#{label} fig-alt="{alt}"}}')
             else:
                 blocks.append(f"![{o.get('fig-cap', '')}]({path.as_posix()})")
+        if label.startswith("fig-") and label not in self.numbers:
+            # no figure (e.g. its stage has not run): keep the number and caption, show the note
+            numbered = self.number("fig", label[4:], o.get("fig-num"), chunk.line)
+            blocks.append(
+                f"::: {{#{label} .reco-figure}}\n\n**{numbered}** {o.get('fig-cap', '')}\n\n:::"
+            )
         return "\n\n".join(b for b in blocks if b.strip())
 
     def prose(self, text: str, first_line: int) -> str:
