@@ -312,21 +312,20 @@ def test_same_title_alone_goes_to_review_not_merged(build, article) -> None:
     assert res.review_pairs.get_column("title_a").item() == article["title"]
 
 
-def test_bulk_comparison_equals_single_pair_comparison() -> None:
+def test_bulk_comparison_equals_single_pair_comparison(build, article) -> None:
     """The vectorised comparison used for all pairs matches the per-pair one used in clusters."""
     import numpy as np
-    from conftest import ARTICLE, make_records  # noqa: I001
     from reco.dedup.match import Comparer, compare_frame
     from reco.dedup.prep import prepare
 
     variants = [
-        dict(ARTICLE),
-        dict(ARTICLE, doi=None, pages="2511-8", journal="J Dual Diagn", authors=["Drake RE"]),
-        dict(ARTICLE, title="Erratum: " + ARTICLE["title"], pages="2600"),
-        dict(ARTICLE, authors=[], title=None, year=None),
-        dict(ARTICLE, pages="e2511", volume=None, doi="10.5555/other"),
+        dict(article),
+        dict(article, doi=None, pages="2511-8", journal="J Dual Diagn", authors=["Drake RE"]),
+        dict(article, title="Erratum: " + article["title"], pages="2600"),
+        dict(article, authors=[], title=None, year=None),
+        dict(article, pages="e2511", volume=None, doi="10.5555/other"),
     ]
-    df = make_records([{"record_id": f"x:{k}", **v} for k, v in enumerate(variants)])
+    df = build([{"record_id": f"x:{k}", **v} for k, v in enumerate(variants)])
     prep = prepare(df)
     pairs = [(i, j) for i in range(len(variants)) for j in range(i + 1, len(variants))]
     bulk = compare_frame(prep, np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs]))
