@@ -255,3 +255,18 @@ def test_cli_unknown_id_exits_2_with_file_and_row(tmp_path, capsys) -> None:
     err = capsys.readouterr().err
     assert str(dec) in err and "row 1" in err and "medline:999" in err
     assert not (tmp_path / "o" / "dedup_map.csv").exists()
+
+
+def test_empty_and_single_record_inputs(build, article) -> None:
+    from reco import records
+
+    res = deduplicate(records.empty(records.RECORDS))
+    assert res.dedup_map.height == 0 and res.counts["unique_records"] == 0
+    res = deduplicate(build([{"record_id": "a:1", **article}]))
+    assert res.dedup_map.rows() == [("a:1", "1", "a:1", 1)]
+
+
+def test_duplicate_record_id_is_an_error(build, article) -> None:
+    df = build([{"record_id": "a:1", **article}, {"record_id": "a:1", **article}])
+    with pytest.raises(InputError, match="a:1"):
+        deduplicate(df, source="records.parquet")

@@ -255,7 +255,8 @@ def deduplicate(
             "record_id": ids,
             "work_id": [ids[lab] for lab in label],
             "flag": flags,
-        }
+        },
+        schema={"record_id": pl.String, "work_id": pl.String, "flag": pl.String},
     )
     per_work = (
         recs.select("record_id", "source_file", "database")
