@@ -16,7 +16,7 @@ import polars as pl
 
 from reco.io.ris import _ACCESSION, _NATIVE
 
-_TAG = r"^[A-Z][A-Z0-9]  -"
+_TAG_GROUP = r"^([A-Z][A-Z0-9])  -"
 _SINGLE = (
     "TY", "TI", "T1", "CT", "PY", "Y1", "DA", "JF", "T2", "JO", "JA", "J2", "J1", "JI", "J9",
     "VL", "IS", "SP", "EP", "DO", "DI", "SN", "LA", "DP", "AN", "ID", "UT", "U2",
@@ -29,21 +29,21 @@ _PUBMED_XREF = r"\bPUBMED\s+(\d{1,9})\b"
 _XREF_TAGS = ("PM", "AN", "M1", "M3", "U1", "XR")
 
 
-def lines_of(data: bytes) -> pl.Series | None:
-    """The lines of UTF-8 ``data`` that uses ``\\n`` line ends only, or None if it cannot.
+def lines_of(data: bytes) -> tuple[pl.Series, int] | None:
+    """The lines of UTF-8 ``data`` with ``\\n`` line ends, and the number of leading blank lines.
 
     Uses polars' CSV reader with a separator and no quote character, so that each line is one
-    cell (read in parallel); blank lines come back as nulls and are made empty strings.
+    cell (read in parallel). Blank lines come back as nulls; leading blank lines are dropped by
+    the reader, so they are counted here (the caller shifts line numbers and offsets). None when
+    the data cannot be read this way (then the exact parser is used).
     """
-    if b"\x1f" in data or b"\x00" in data or b"\r" in data:
+    if b"\x1f" in data or b"\x00" in data:
         return None
-    lead_lines = 0
-    if data.startswith(b"\n"):  # the CSV reader drops leading blank lines: count them here
-        body = data.lstrip(b"\n")
-        lead_lines, data = len(data) - len(body), body
+    body = data.lstrip(b"\n") if data.startswith(b"\n") else data
+    lead = len(data) - len(body)
     try:
         lines = pl.read_csv(
-            io.BytesIO(data),
+            io.BytesIO(body),
             has_header=False,
             separator="\x1f",
             quote_char=None,
@@ -54,111 +54,82 @@ def lines_of(data: bytes) -> pl.Series | None:
         ).get_column("line")
     except (pl.exceptions.PolarsError, UnicodeDecodeError):
         return None
-    parts = [lines.fill_null("")]
-    if lead_lines:
-        parts.insert(0, pl.Series("line", [""] * lead_lines))
-    if data.endswith(b"\n"):
-        parts.append(pl.Series("line", [""]))
-    lines = pl.concat(parts) if len(parts) > 1 else parts[0]
-    if len(lines) != data.count(b"\n") + 1 + lead_lines:
-        return None  # the CSV reader split lines differently: use the exact parser
-    return lines.rename("line")
-
-
-def _raw_by_offsets(data: bytes, df: pl.DataFrame) -> list[str] | None:
-    """Each record's text (TY line to the end of its ER line) sliced from the file's bytes.
-
-    Much cheaper than joining lines: every line of ``data`` ends with one ``\\n`` byte, so
-    byte offsets follow from the line lengths.
-    """
-    spans = (
-        df.select(
-            "tag",
-            length=pl.col("line").str.len_bytes().cast(pl.Int64),
-        )
-        .with_columns(offset=(pl.col("length") + 1).cum_sum() - (pl.col("length") + 1))
-        .filter(pl.col("tag").is_in(("TY", "ER")))
-    )
-    starts = spans.filter(pl.col("tag") == "TY").get_column("offset").to_list()
-    er = spans.filter(pl.col("tag") == "ER")
-    ends = (er.get_column("offset") + er.get_column("length")).to_list()
-    return [data[s:e].decode("utf-8") for s, e in zip(starts, ends, strict=True)]
+    expected = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if len(lines) != expected:
+        return None  # the reader split lines differently: use the exact parser
+    return lines, lead
 
 
 def parse_ris_frame(data: bytes, dialect: str) -> pl.DataFrame | None:
-    """Rows of a regular RIS file as a frame, or None when the file needs the exact parser."""
+    """Rows of a regular RIS file as a frame, or None when the file needs the exact parser.
+
+    A handful of passes over all lines (read, tag, running counts) and the rest on the subsets
+    that matter (the TY/ER lines, the fields dialects read, continuation lines).
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if b"\r" in data:  # one line end for the line reader and the byte offsets of raw
+    if b"\r" in data:  # one line end for the line reader and for the byte offsets of raw
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    lines = lines_of(data)
-    if lines is None:
+    got = lines_of(data)
+    if got is None:
         return None
-    df = pl.DataFrame(lines).with_columns(n=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
+    lines, lead = got
+    c = pl.col
+    df = pl.DataFrame(lines).with_columns(tag=c("line").str.extract(_TAG_GROUP, 1))
     del lines
-    is_tag = pl.col("line").str.contains(_TAG)
-    df = df.with_columns(tag=pl.when(is_tag).then(pl.col("line").str.slice(0, 2)))
+    length = c("line").str.len_bytes().fill_null(0).cast(pl.Int64)
     df = df.with_columns(
-        rec=(pl.col("tag") == "TY").fill_null(False).cum_sum().cast(pl.Int64),
-        er=(pl.col("tag") == "ER").fill_null(False),
-    ).with_columns(erc=pl.col("er").cum_sum().cast(pl.Int64))
-    # record k runs from its TY (rec == k) to the first ER after it (the k-th ER of the file)
-    inside = (pl.col("rec") > 0) & (
-        (pl.col("erc") == pl.col("rec") - 1) | (pl.col("er") & (pl.col("erc") == pl.col("rec")))
+        n=pl.int_range(lead + 1, pl.len() + lead + 1, dtype=pl.Int64),
+        rec=(c("tag") == "TY").fill_null(False).cum_sum().cast(pl.Int64),
+        erc=(c("tag") == "ER").fill_null(False).cum_sum().cast(pl.Int64),
+        fseq=c("tag").is_not_null().cum_sum().cast(pl.Int64),
+        length=length,
+        offset=(length + 1).cum_sum() - (length + 1) + lead,
     )
-    df = df.with_columns(inside=inside)
-    n_ty = int(df.get_column("rec").max() or 0)
-    if n_ty == 0 or int(df.get_column("erc").max() or 0) != n_ty:
+    # record k runs from its TY (rec == k) to the first ER after it (the k-th ER of the file)
+    marks = df.filter(c("tag").is_in(("TY", "ER")))
+    tys, ers = marks.filter(c("tag") == "TY"), marks.filter(c("tag") == "ER")
+    n_ty = tys.height
+    if n_ty == 0 or ers.height != n_ty or (ers.get_column("erc") != ers.get_column("rec")).any():
         return None  # a record without ER, or a stray ER
-    bad_er = df.filter(pl.col("er") & (pl.col("erc") != pl.col("rec"))).height
-    if bad_er:
-        return None
-    outside = df.filter(~pl.col("inside")).get_column("line")
-    if (outside.str.strip_chars() != "").any():
-        return None
-    del outside
-    raw = _raw_by_offsets(data, df)  # byte offsets need every line, so before filtering
-    df = df.filter("inside").drop("er", "erc", "inside")
-    starts = df.filter(pl.col("tag") == "TY").get_column("n")
-    ends = df.filter(pl.col("tag") == "ER").get_column("n")
-    if raw is None:
-        raw = df.group_by("rec", maintain_order=True).agg(pl.col("line").str.join("\n"))["line"]
+    after_er = (c("rec") == c("erc")) & (c("tag") != "ER").fill_null(True)
+    outside = df.filter(after_er & (c("length") > 0)).get_column("line")
+    if outside.len() and (outside.str.strip_chars() != "").any():
+        return None  # text between records: the exact parser reports it
+    del marks, outside
+    starts, ends = tys.get_column("offset").to_list(), (ers["offset"] + ers["length"]).to_list()
     base = pl.DataFrame(
         {
             "rec": pl.int_range(1, n_ty + 1, eager=True, dtype=pl.Int64),
-            "line_start": starts,
-            "line_end": ends,
-            "raw": raw,
+            "line_start": tys.get_column("n"),
+            "line_end": ers.get_column("n"),
+            "raw": [data[s:e].decode("utf-8") for s, e in zip(starts, ends, strict=True)],
         }
     )
-    df = df.with_columns(fseq=pl.col("tag").is_not_null().cum_sum())
-    fields = df.filter(pl.col("tag").is_in(_USED)).select(
-        "rec", "fseq", "tag", value=pl.col("line").str.slice(5).str.strip_chars()
+    fields = df.filter(c("tag").is_in(_USED)).select(
+        "rec", "fseq", "tag", value=c("line").str.slice(5).str.strip_chars()
     )
-    cont = (
-        df.filter(pl.col("tag").is_null())
-        .select("fseq", part=pl.col("line").str.strip_chars())
-        .filter(pl.col("part") != "")
-    )
+    cont = df.filter(c("tag").is_null() & (c("length") > 0) & (c("rec") > c("erc")))
     del df
     if cont.height:
-        joined = (
-            pl.concat(
-                [
-                    fields.join(cont.select("fseq").unique(), on="fseq", how="semi")
-                    .select("fseq", part="value")
-                    .filter(pl.col("part") != ""),
-                    cont,
-                ]
-            )
-            .sort("fseq", maintain_order=True)
-            .group_by("fseq", maintain_order=True)
-            .agg(pl.col("part").str.join(" ").alias("joined"))
+        cont = (
+            cont.join(fields.select("fseq"), on="fseq", how="semi")
+            .select("fseq", part=c("line").str.strip_chars())
+            .filter(c("part") != "")
         )
+    if cont.height:
+        # continuation lines are joined to their field's first line with single spaces
+        extra = cont.group_by("fseq").agg(c("part").str.join(" ").alias("extra"))
         fields = (
-            fields.join(joined, on="fseq", how="left")
-            .with_columns(value=pl.coalesce("joined", "value"))
-            .drop("joined")
+            fields.join(extra, on="fseq", how="left")
+            .with_columns(
+                value=pl.when(c("extra").is_null())
+                .then("value")
+                .when(c("value") == "")
+                .then("extra")
+                .otherwise(pl.concat_str("value", pl.lit(" "), "extra"))
+            )
+            .drop("extra")
         )
     return _assemble(base, fields, dialect)
 
