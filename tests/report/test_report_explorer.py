@@ -190,3 +190,13 @@ def test_follow_counts_in_headless_chromium(tmp_path):
         assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     finally:
         driver.quit()
+
+
+def test_sets_reproduce_the_prisma_counts(tmp_path):
+    """The explorer's sets equal the PRISMA flow computed from the same tables; a change shows."""
+    results = _results(tmp_path)
+    flow = numbers.collect(tmp_path / "no_counts", results)["prisma"]
+    counts = explorer.set_counts(explorer.record_table(results))
+    assert explorer.prisma_mismatches(counts, flow) == []
+    flow["dedup"]["duplicates_removed"] += 1
+    assert explorer.prisma_mismatches(counts, flow) == ["duplicates: PRISMA 3, records 2"]

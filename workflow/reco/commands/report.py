@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from pathlib import Path
 
 
@@ -118,6 +119,11 @@ def run_explorer(args: argparse.Namespace) -> int:
 
     counts = explorer.write(args.results, args.out, args.numbers)
     step(f"explorer: {len(counts)} counts linked to their records in {args.out}")
+    if args.numbers.is_file():
+        from reco.fileio import read_json
+
+        for problem in explorer.prisma_mismatches(counts, read_json(args.numbers)["prisma"]):
+            logging.getLogger("reco").warning("explorer: %s", problem)
     return 0
 
 

@@ -179,6 +179,33 @@ def set_counts(table: pl.DataFrame) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def prisma_mismatches(counts: Mapping[str, int], prisma: Mapping[str, Any]) -> list[str]:
+    """Counts of the PRISMA flow that the explorer's sets do not reproduce (should be none)."""
+    expected: dict[str, Any] = {}
+    ident = prisma.get("identification") or {}
+    if ident.get("available"):
+        expected["identified_databases"] = ident["databases_total"]
+        expected["identified_other"] = ident["other_total"]
+        for name, n in {**ident["databases"], **ident["other_methods"]}.items():
+            expected[f"db:{slug(name)}"] = n
+    dedup = prisma.get("dedup") or {}
+    if dedup.get("available"):
+        expected["duplicates"] = dedup["duplicates_removed"]
+        expected["unique"] = dedup["unique"]
+    for st in prisma.get("screening") or []:
+        name = st["name"]
+        expected[f"screened:{name}"] = st["screened"]
+        expected[f"included:{name}"] = st["included"]
+        expected[f"excluded:{name}"] = st["excluded"]
+        for reason, n in st["reasons"].items():
+            expected[f"excluded:{name}:{slug(reason)}"] = n
+    return [
+        f"{tag}: PRISMA {n}, records {counts.get(tag, 0)}"
+        for tag, n in sorted(expected.items())
+        if n and counts.get(tag, 0) != n
+    ]
+
+
 def _label(tag: str) -> str:
     kind, _, rest = tag.partition(":")
     names = {
@@ -222,6 +249,7 @@ async function applyHash() {
   status.textContent = tag ? `Records in set "${tag}": ${shown}` : `All records: ${shown}`;
   status.dataset.set = tag;
   status.dataset.rows = shown;
+  if (tag) status.scrollIntoView();
 }
 window.addEventListener("hashchange", applyHash);
 applyHash();

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from reco.report.tables import MarkdownTable, md_table
+from reco.report.tables import MarkdownTable, md_table, pipe_table
 
 
 def results_dir() -> Path:
@@ -66,10 +66,28 @@ def csv_table(
     return md_table(df, headers=headers, decimals=decimals)
 
 
+def explorer_link(count: Any, tag: str) -> str:
+    """A count linked to its records in the audit explorer (``explorer.html`` beside the report)."""
+    import re
+
+    from reco.report.tables import link
+
+    return link(count, f"explorer.html#set={re.sub(r'[ ]+', '_', tag)}")
+
+
 def mapping_table(
-    data: Any, key: str, value: str, *, total: bool = False, sort: bool = False
+    data: Any,
+    key: str,
+    value: str,
+    *,
+    total: bool = False,
+    sort: bool = False,
+    link_tag: Any = None,
 ) -> MarkdownTable:
-    """A two-column table from a ``{name: count}`` mapping (e.g. records per database)."""
+    """A two-column table from a ``{name: count}`` mapping (e.g. records per database).
+
+    ``link_tag(name)`` gives the explorer set of a row's records: its count becomes a link.
+    """
     import polars as pl
 
     if not isinstance(data, Mapping) or not data:
@@ -84,6 +102,13 @@ def mapping_table(
     if total and all(isinstance(v, (int, float)) for v in values):
         names.append("Total")
         values.append(sum(values))
+    if link_tag is not None:
+        keys = [k for k, _ in items] + (["Total"] if len(values) > len(items) else [])
+        shown = [
+            explorer_link(v, link_tag(k)) if link_tag(k) else str(v)
+            for k, v in zip(keys, values, strict=True)
+        ]
+        return pipe_table(pl.DataFrame({key: names, value: shown}), right=[value])
     return md_table(pl.DataFrame({key: names, value: values}))
 
 

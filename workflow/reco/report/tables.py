@@ -31,6 +31,18 @@ class MarkdownTable:
         return self.text
 
 
+def _visible(text: str) -> str:
+    """Cell text as printed: Markdown links reduced to their text."""
+    import re
+
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+
+
+def link(text: Any, url: str) -> str:
+    """A Markdown link for a table cell (e.g. a count linked to the records behind it)."""
+    return f"[{text}]({url})"
+
+
 def note(text: str) -> MarkdownTable:
     """An italic line shown where a table cannot be built yet (displayed as Markdown)."""
     return MarkdownTable(f"*{text}*")
@@ -61,8 +73,9 @@ def pipe_table(
     headers: Sequence[str] | None = None,
     decimals: int = 1,
     widths: Sequence[float] | None = None,
+    right: Sequence[str] = (),
 ) -> MarkdownTable:
-    """A pandoc pipe table: numeric columns right-aligned, text left-aligned.
+    """A pandoc pipe table: numeric columns (and those named in ``right``) right-aligned.
 
     ``widths`` (fractions summing to <= 1) make pandoc wrap long cells: the dash counts in the
     separator line set the relative column widths.
@@ -70,7 +83,7 @@ def pipe_table(
     names = list(headers) if headers is not None else [c.replace("_", " ") for c in df.columns]
     if len(names) != df.width:
         raise ValueError(f"{len(names)} headers for {df.width} columns")
-    numeric = [_is_numeric(dt) for dt in df.dtypes]
+    numeric = [_is_numeric(dt) or c in right for c, dt in zip(df.columns, df.dtypes, strict=True)]
     rows = [[cell(v, decimals) for v in row] for row in df.iter_rows()]
     header = "| " + " | ".join(cell(h) for h in names) + " |"
     if widths:
@@ -80,7 +93,7 @@ def pipe_table(
             2
             + max(
                 3,
-                min(40, max((len(r[i]) for r in rows), default=0)),
+                min(40, max((len(_visible(r[i])) for r in rows), default=0)),
                 max((len(w) for w in str(names[i]).split()), default=0),
             )
             for i in range(len(names))
