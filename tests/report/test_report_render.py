@@ -112,3 +112,24 @@ def test_engine_choice(monkeypatch):
     assert render.choose_engine("auto") == "quarto"
     with pytest.raises(ConfigError):
         render.choose_engine("latex")
+
+
+def test_audit_report_without_a_ledger(tmp_path):
+    """A review with no ledger of published figures gets an empty audit that still renders."""
+    from reco.report import audit
+
+    report = tmp_path / "results" / "report"
+    numbers.write(report / "numbers.json", numbers.collect(tmp_path / "none", tmp_path / "results"))
+    rows, summary = audit.empty_audit()
+    audit.write_audit(rows, summary, report / "audit.csv", report / "audit.json")
+    render.render(
+        REPORTS / "audit.qmd",
+        report,
+        formats=["html"],
+        engine="builtin",
+        date=DATE,
+        numbers=report / "numbers.json",
+        results=tmp_path / "results",
+    )
+    md = (report / "audit.md").read_text(encoding="utf-8")
+    assert "Of 0 ledger entries" in md and "No regenerated figure differs" in md
