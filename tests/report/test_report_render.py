@@ -63,6 +63,10 @@ def test_docx_has_word_tables_and_captions(built):
     assert xml.count('w:val="TableCaption"') == tables  # each with a Word caption
     assert "Table 1" in xml and "Table R3" in xml
     assert 'w:name="tbl-search"' in xml and 'w:anchor="tbl-search"' in xml  # cross-reference link
+    # numbered captions are Word caption fields keeping the HTA number (Table 1, Table 8 ...)
+    assert '<w:fldSimple w:instr=" SEQ Table \\r 1 \\* ARABIC ">' in xml
+    assert '<w:fldSimple w:instr=" SEQ Table \\r 8 \\* ARABIC ">' in xml
+    assert '<w:fldSimple w:instr=" SEQ Figure \\r 1 \\* ARABIC ">' in xml
     assert media  # the PRISMA diagram
 
 

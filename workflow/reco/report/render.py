@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -168,11 +169,50 @@ def render_builtin(
                 env,
                 out_dir,
             )
-            os.replace(tmp.with_suffix(".docx"), tmp)
+            word_caption_fields(tmp.with_suffix(".docx"), tmp)
+            tmp.with_suffix(".docx").unlink()
         written.append(target)
     if "pdf" in formats:
         written.append(_pdf(md, out_dir, stem, env, date))
     return written
+
+
+CAPTION_NUMBER = re.compile(
+    r'(<w:pStyle w:val="(?:TableCaption|ImageCaption)" /></w:pPr><w:r><w:rPr><w:b /><w:bCs /></w:rPr>)'
+    r'<w:t xml:space="preserve">(Table|Figure) (\d+)</w:t></w:r>'
+)
+
+
+def word_caption_fields(src: Path, dst: Path) -> int:
+    """Make numbered captions Word caption fields: "Table 2" becomes "Table {SEQ Table \\r 2}".
+
+    The number stays as printed (``\\r`` sets the sequence to it, so HTA numbers survive) and Word
+    can build a list of tables or figures from the captions. Non-numeric labels (R1, A1) stay text.
+    The archive is rewritten entry by entry with the same names, dates and compression (byte-stable).
+    Returns the number of captions converted.
+    """
+    import zipfile
+
+    converted = 0
+
+    def field(m: re.Match[str]) -> str:
+        nonlocal converted
+        converted += 1
+        head, word, num = m.group(1), m.group(2), m.group(3)
+        bold = "<w:rPr><w:b /><w:bCs /></w:rPr>"
+        return (
+            f'{head}<w:t xml:space="preserve">{word} </w:t></w:r>'
+            f'<w:fldSimple w:instr=" SEQ {word} \\r {num} \\* ARABIC ">'
+            f"<w:r>{bold}<w:t>{num}</w:t></w:r></w:fldSimple>"
+        )
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = CAPTION_NUMBER.sub(field, data.decode("utf-8")).encode("utf-8")
+            zout.writestr(info, data, compress_type=info.compress_type)
+    return converted
 
 
 def _pdf(md: Path, out_dir: Path, stem: str, env: dict[str, str], date: str) -> Path:
