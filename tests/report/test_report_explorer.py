@@ -200,3 +200,9 @@ def test_sets_reproduce_the_prisma_counts(tmp_path):
     assert explorer.prisma_mismatches(counts, flow) == []
     flow["dedup"]["duplicates_removed"] += 1
     assert explorer.prisma_mismatches(counts, flow) == ["duplicates: PRISMA 3, records 2"]
+
+
+def test_page_without_records_says_so(tmp_path):
+    out = tmp_path / "explorer.html"
+    assert explorer.write(tmp_path / "results", out) == {}
+    assert "the ingest stage has not run" in out.read_text(encoding="utf-8")

@@ -340,6 +340,15 @@ def write(
     from reco.report import prisma
 
     results = Path(results)
+    if not (results / "ingest" / "records.parquet").is_file():
+        with atomic_open(out) as handle:
+            handle.write(
+                '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+                "<title>Audit explorer</title></head><body><h1>Audit explorer</h1>"
+                "<p>Not yet available: the ingest stage has not run "
+                "(no results/ingest/records.parquet).</p></body></html>\n"
+            )
+        return {}
     table = record_table(results)
     numbers = read_json(numbers_path) if numbers_path and Path(numbers_path).is_file() else None
     svg = None
