@@ -24,7 +24,7 @@ from reco.io.base import FIELDS, Parsed
 from reco.io.decode import decode_bytes, read_bytes, utf8_head
 from reco.io.detect import DIALECTS, detect
 from reco.io.ris import RIS_DIALECTS
-from reco.io.ris_fast import parse_ris_frame
+from reco.io.ris_fast import parse_ris_file
 
 log = logging.getLogger("reco")
 
@@ -157,15 +157,18 @@ def ingest_one(spec: ExportSpec) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, 
     dialect = spec.dialect if spec.dialect != "auto" else detect(head, file)
     parsed = None
     if decoded is None and dialect in RIS_DIALECTS:
-        frame = parse_ris_frame(data, dialect)
+        encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        del data  # the vectorised reader reads the file itself and frees the bytes early
+        frame = parse_ris_file(file, dialect)
         if frame is not None:
             parsed = Parsed(dialect=dialect, frame=frame, records_in=frame.height)
-            encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        else:
+            data = read_bytes(file)
     if parsed is None:
         decoded = decoded or decode_bytes(data, file)
         encoding = decoded.encoding
         parsed = parse(decoded.text, dialect, file, spec.column_map)
-    del data
+        del data
     warnings = list(decoded.warnings if decoded else []) + [f"{file}: {w}" for w in parsed.warnings]
     kept = parsed.frame.height if parsed.frame is not None else len(parsed.rows)
     rejected = len(parsed.rejected)

@@ -11,6 +11,7 @@ that both give identical rows on every real sample.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import polars as pl
 
@@ -54,18 +55,24 @@ def lines_of(data: bytes) -> tuple[pl.Series, int] | None:
         ).get_column("line")
     except (pl.exceptions.PolarsError, UnicodeDecodeError):
         return None
-    expected = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
-    if len(lines) != expected:
-        return None  # the reader split lines differently: use the exact parser
     return lines, lead
 
 
-def parse_ris_frame(data: bytes, dialect: str) -> pl.DataFrame | None:
+def parse_ris_file(path: str | Path, dialect: str) -> pl.DataFrame | None:
+    """:func:`parse_ris_frame` on a file's bytes, held only here so they are freed early."""
+    box = [Path(path).read_bytes()]
+    return parse_ris_frame(box, dialect)
+
+
+def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | None:
     """Rows of a regular RIS file as a frame, or None when the file needs the exact parser.
 
     A handful of passes over all lines (read, tag, running counts) and the rest on the subsets
-    that matter (the TY/ER lines, the fields dialects read, continuation lines).
+    that matter (the TY/ER lines, the fields dialects read, continuation lines). ``data`` may be
+    a one-item list, emptied here so that the bytes are freed once the raw texts are taken.
     """
+    if isinstance(data, list):
+        data = data.pop()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\r" in data:  # one line end for the line reader and for the byte offsets of raw
@@ -86,6 +93,10 @@ def parse_ris_frame(data: bytes, dialect: str) -> pl.DataFrame | None:
         length=length,
         offset=(length + 1).cum_sum() - (length + 1) + lead,
     )
+    # the lines must cover the bytes exactly (else the reader split them differently)
+    last = df.select(c("offset").last() + c("length").last()).item()
+    if last + (1 if data.endswith(b"\n") else 0) != len(data):
+        return None
     # record k runs from its TY (rec == k) to the first ER after it (the k-th ER of the file)
     marks = df.filter(c("tag").is_in(("TY", "ER")))
     tys, ers = marks.filter(c("tag") == "TY"), marks.filter(c("tag") == "ER")
@@ -106,6 +117,7 @@ def parse_ris_frame(data: bytes, dialect: str) -> pl.DataFrame | None:
             "raw": [data[s:e].decode("utf-8") for s, e in zip(starts, ends, strict=True)],
         }
     )
+    del data, starts, ends, tys, ers
     fields = df.filter(c("tag").is_in(_USED)).select(
         "rec", "fseq", "tag", value=c("line").str.slice(5).str.strip_chars()
     )
