@@ -157,3 +157,11 @@ def test_decode_rules():
     d = decode_bytes(b"Caf\xe9 \x93quoted\x94")
     assert d.text == "Café “quoted”" and d.encoding == "cp1252" and d.warnings
     assert decode_bytes(b"a\r\nb\rc\n").text == "a\nb\nc\n"
+
+
+def test_utf8_head_tolerates_a_character_cut_at_the_edge():
+    from reco.io.decode import utf8_head
+
+    data = b"\xef\xbb\xbf" + "é".encode() * 10
+    assert utf8_head(data, size=8) == "éé"  # BOM + 2.5 characters: the cut one is dropped
+    assert utf8_head(b"ab\xe9cd", size=5) is None  # not UTF-8 inside the head

@@ -29,6 +29,8 @@ from reco.io.ris_fast import parse_ris_file
 log = logging.getLogger("reco")
 
 ORIGINS = ("database", "other")
+#: Bytes read for dialect detection before the whole file is read.
+_HEAD = 262144
 
 
 @dataclass
@@ -148,27 +150,28 @@ def _assign_ids(df: pl.DataFrame, stem: str, file: str) -> tuple[pl.DataFrame, l
 def ingest_one(spec: ExportSpec) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any], list[str]]:
     """Read one export: its kept records, rejected records, counts and warnings."""
     file = str(spec.file)
-    data = read_bytes(file)
+    head_bytes = read_bytes(file, limit=_HEAD)
+    data = head_bytes if len(head_bytes) < _HEAD else None  # the whole file is read when needed
     decoded = None
-    head = utf8_head(data)
+    head = utf8_head(head_bytes, _HEAD)
     if head is None:
+        data = data if data is not None else read_bytes(file)
         decoded = decode_bytes(data, file)
-        head = decoded.text[:262144]
+        head = decoded.text[:_HEAD]
     dialect = spec.dialect if spec.dialect != "auto" else detect(head, file)
     parsed = None
     if decoded is None and dialect in RIS_DIALECTS:
-        encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-        del data  # the vectorised reader reads the file itself and frees the bytes early
+        encoding = "utf-8-sig" if head_bytes.startswith(b"\xef\xbb\xbf") else "utf-8"
+        data = None  # the vectorised reader reads the file itself and frees the bytes early
         frame = parse_ris_file(file, dialect)
         if frame is not None:
             parsed = Parsed(dialect=dialect, frame=frame, records_in=frame.height)
-        else:
-            data = read_bytes(file)
     if parsed is None:
+        data = data if data is not None else read_bytes(file)
         decoded = decoded or decode_bytes(data, file)
         encoding = decoded.encoding
         parsed = parse(decoded.text, dialect, file, spec.column_map)
-        del data
+    del data, head_bytes
     warnings = list(decoded.warnings if decoded else []) + [f"{file}: {w}" for w in parsed.warnings]
     kept = parsed.frame.height if parsed.frame is not None else len(parsed.rows)
     rejected = len(parsed.rejected)

@@ -134,7 +134,7 @@ def utf8_head(data: bytes, size: int = 262144) -> str | None:
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if len(head) == size and exc.start >= len(head) - 4:  # a character cut at the edge
+        if len(data) >= size and exc.start >= len(head) - 4:  # a character cut at the edge
             text = head[: exc.start].decode("utf-8", errors="strict")
         else:
             return None
@@ -143,11 +143,16 @@ def utf8_head(data: bytes, size: int = 262144) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """Read an export's bytes; a missing, unreadable or empty file is an :class:`InputError`."""
+def read_bytes(path: str | Path, limit: int | None = None) -> bytes:
+    """Read an export's bytes (the first ``limit`` only, if given); a missing, unreadable or
+    empty file is an :class:`InputError`."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        if limit is None:
+            data = p.read_bytes()
+        else:
+            with open(p, "rb") as handle:
+                data = handle.read(limit)
     except FileNotFoundError:
         raise InputError(
             "export not found",
@@ -160,7 +165,7 @@ def read_bytes(path: str | Path) -> bytes:
             file=p,
             fix="check that the file exists and is readable.",
         ) from None
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe") and (limit is None or len(data) < limit):
         raise InputError(
             "empty export (no records)" if data else "empty export (0 bytes)",
             file=p,

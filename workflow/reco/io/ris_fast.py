@@ -76,7 +76,9 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\r" in data:  # one line end for the line reader and for the byte offsets of raw
-        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        if b"\r\n" in data:
+            data = data.replace(b"\r\n", b"\n")
+        data = data.replace(b"\r", b"\n")
     got = lines_of(data)
     if got is None:
         return None
