@@ -134,7 +134,7 @@ def utf8_head(data: bytes, size: int = 262144) -> str | None:
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if len(data) >= size and exc.start >= len(head) - 4:  # a character cut at the edge
+        if len(data) >= size and exc.reason == "unexpected end of data":  # cut at the edge
             text = head[: exc.start].decode("utf-8", errors="strict")
         else:
             return None
