@@ -165,3 +165,19 @@ def test_utf8_head_tolerates_a_character_cut_at_the_edge():
     data = b"\xef\xbb\xbf" + "é".encode() * 10
     assert utf8_head(data, size=8) == "éé"  # BOM + 2.5 characters: the cut one is dropped
     assert utf8_head(b"ab\xe9cd", size=5) is None  # not UTF-8 inside the head
+
+
+def test_ebsco_and_ovid_ris_use_an_when_there_is_no_id(tmp_path):
+    from helpers_ingest import FIXTURES
+
+    text = (FIXTURES / "ovid_ris" / "asreview_ovid_psycinfo.ris").read_text(encoding="utf-8")
+    no_id = text.replace("ID  - 2019-65183-001", "AN  - 2019-65183-001")
+    df = _ingest(tmp_path, "psycinfo.ris", no_id, dialect="ovid_ris").records
+    assert df["record_id"][0] == "psycinfo:2019-65183-001"
+    ebsco = "TY  - JOUR\nAN  - 150283836\nT1  - A title\nDP  - EBSCOhost\nER  - \n"
+    assert detect(ebsco) == "ebsco_ris"
+    df = _ingest(tmp_path, "cinahl.ris", ebsco).records
+    assert df["record_id"][0] == "cinahl:150283836" and df["accession"][0] == "150283836"
+    # a generic RIS does not take AN as the native id
+    df = _ingest(tmp_path, "generic.ris", ebsco, dialect="ris").records
+    assert df["record_id"][0] == "generic:1"
