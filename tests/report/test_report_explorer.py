@@ -9,7 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 from conftest import COUNTS
-from reco.report import explorer, numbers
+from reco.report import explorer, numbers, render
+
+REPORTS = Path(__file__).resolve().parents[2] / "reports"
 
 ARTIFACTS = Path(
     os.environ.get(
@@ -188,6 +190,24 @@ def test_follow_counts_in_headless_chromium(tmp_path):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(ARTIFACTS / "explorer.png"))
         assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        # from the main report: a count in Table R1 opens its records in the explorer
+        render.render(
+            REPORTS / "reco.qmd",
+            results / "report",
+            formats=["html"],
+            engine="builtin",
+            date="2024-05-01",
+            numbers=results / "report" / "numbers.json",
+            results=results,
+        )
+        driver.get((results / "report" / "reco.html").as_uri())
+        cell = driver.find_element(By.CSS_SELECTOR, 'a[href="explorer.html#set=db:Medline"]')
+        shown = int(cell.text)
+        cell.click()
+        status = driver.find_element(By.ID, "filter-status")
+        WebDriverWait(driver, 30).until(lambda d: status.get_attribute("data-set") == "db:Medline")
+        rows = driver.find_elements(By.CSS_SELECTOR, "#records tbody tr")
+        assert shown == len(rows) == int(status.get_attribute("data-rows")) == 4
     finally:
         driver.quit()
 

@@ -66,6 +66,24 @@ def csv_table(
     return md_table(df, headers=headers, decimals=decimals)
 
 
+def clickable_prisma(prisma: Mapping[str, Any]) -> str:
+    """Raw HTML (ignored in DOCX/PDF): the PRISMA diagram as inline SVG whose counts link to their
+    records in the audit explorer, folded under a summary line."""
+    from reco.report import prisma as prisma_mod
+
+    keys = [b.key for _, boxes, _ in prisma_mod.layout(prisma) for b in boxes if b is not None]
+    keys += [
+        k for _, boxes, _ in prisma_mod.layout(prisma) for b in boxes if b for k in b.line_keys
+    ]
+    links = {k: f"explorer.html#set={k}" for k in keys if k}
+    svg = prisma_mod.svg_text(prisma, links)
+    return (
+        '```{=html}\n<details class="reco-prisma-links"><summary>Clickable flow diagram: '
+        "each count opens the records behind it in the audit explorer</summary>\n"
+        f"{svg}\n</details>\n```"
+    )
+
+
 def explorer_link(count: Any, tag: str) -> str:
     """A count linked to its records in the audit explorer (``explorer.html`` beside the report)."""
     import re
