@@ -24,6 +24,7 @@ saying what to do. Blank rows are skipped; row numbers are the ones Excel shows.
 from __future__ import annotations
 
 import math
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,6 +178,13 @@ def site_id_from_path(path: Path) -> str:
 
 def _read_sheet(path: Path, sheet: str) -> pl.DataFrame:
     columns = SHEETS[sheet]
+    if not zipfile.is_zipfile(path):  # an .xlsx is a zip archive; anything else is not a workbook
+        raise InputError(
+            "not an Excel workbook (.xlsx)",
+            file=path,
+            fix="save the pro forma as an Excel workbook (.xlsx), e.g. from "
+            "`reco cost template`; .xls, .csv and PDF copies cannot be read.",
+        )
     try:
         df = pl.read_excel(
             path,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -222,7 +223,7 @@ def _parse(path: Path, sheet: str, row: int, field: Field, value: str) -> object
             ) from None
     if field.kind == "number":
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
             raise SchemaError(
                 f"{field.label} {value!r} is not a number",
@@ -232,6 +233,17 @@ def _parse(path: Path, sheet: str, row: int, field: Field, value: str) -> object
                 column="B",
                 fix="enter a number (e.g. 1.5).",
             ) from None
+        if not math.isfinite(number) or number < 0:
+            # staff time (WTE) cannot be negative, NaN or infinite
+            raise SchemaError(
+                f"{field.label} {value!r} must be a number of zero or more",
+                file=path,
+                sheet=sheet,
+                row=row,
+                column="B",
+                fix="enter the staff time as a positive number (e.g. 1.5), or leave it blank.",
+            )
+        return number
     if field.kind in ("single", "multi"):
         lookup = codes.label_to_code(field.vocab or {})
         parts = [v.strip() for v in value.split(";")] if field.kind == "multi" else [value]
