@@ -94,7 +94,8 @@ def deduplicate(
     for d in decisions:
         i, j = sorted((pos[d.record_a], pos[d.record_b]))
         overrides[(i, j)] = d
-    extra = [k for k in sorted(overrides) if k not in _pair_set(pairs)]
+    known = _pair_set(pairs) if overrides else set()
+    extra = [k for k in sorted(overrides) if k not in known]
     if extra:
         pairs = pl.concat(
             [
