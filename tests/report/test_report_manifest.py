@@ -26,6 +26,7 @@ def test_manifest_rows(tmp_path, monkeypatch):
     pl.DataFrame({"a": [1, 2]}).write_parquet(results / "dedup" / "pairs.parquet")
     (results / "report" / "reco.md").write_text("# report\n")
     (results / "report" / "reco_files" / "fig.png").write_bytes(b"\x89PNG fake")
+    (results / "report" / "reco.typ").write_text("= report\n")  # intermediate, not declared
     (results / "report" / ".reco.md.tmp").write_text("partial")  # temporary files are skipped
     _metadata(
         tmp_path, "results/dedup/dedup_map.csv", "dedup_records", ["results/ingest/records.parquet"]
@@ -43,6 +44,7 @@ def test_manifest_rows(tmp_path, monkeypatch):
         "results/dedup/dedup_map.csv",
         "results/dedup/pairs.parquet",
         "results/report/reco.md",
+        "results/report/reco.typ",
         "results/report/reco_files/fig.png",
     }
     csv = by_path["results/dedup/dedup_map.csv"]
@@ -60,7 +62,7 @@ def test_manifest_rows(tmp_path, monkeypatch):
     out = results / "MANIFEST.tsv"
     manifest.write(rows, out)
     table = pl.read_csv(out, separator="\t")
-    assert table.columns == manifest.COLUMNS and table.height == 4
+    assert table.columns == manifest.COLUMNS and table.height == 5
     before = out.read_bytes()
     manifest.write(manifest.build("results", tmp_path), out)
     assert out.read_bytes() == before  # the manifest does not list itself and is stable

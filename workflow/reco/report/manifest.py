@@ -105,13 +105,16 @@ def build(
 
 
 def _beside(rel: str, records: dict[str, dict[str, Any] | None]) -> dict[str, Any] | None:
-    """For an undeclared file in ``<stem>_files/``: the record of ``<stem>.*`` beside the folder."""
-    parent = Path(rel).parent
-    if parent.name.endswith("_files"):
-        stem = parent.name[: -len("_files")]
-        for other, rec in sorted(records.items()):
-            if rec and Path(other).parent == parent.parent and Path(other).stem == stem:
-                return rec
+    """The record of a declared ``<stem>.*`` output for an undeclared file written beside it:
+    ``<stem>_files/...`` (report figures) or ``<stem>.md``/``<stem>.typ`` (intermediate files)."""
+    path = Path(rel)
+    if path.parent.name.endswith("_files"):
+        folder, stem = path.parent.parent, path.parent.name[: -len("_files")]
+    else:
+        folder, stem = path.parent, path.stem
+    for other, rec in sorted(records.items()):
+        if rec and other != rel and Path(other).parent == folder and Path(other).stem == stem:
+            return rec
     return None
 
 
