@@ -1,7 +1,8 @@
 """Vectorised RIS reader for well-formed files: the same rows as :mod:`reco.io.ris`, much faster.
 
-The whole file is split into lines and tagged inside polars (Rust, multi-threaded); fields are
-gathered with group-bys instead of a Python loop per record. It handles only *regular* files:
+Records are found by a byte search for their ``TY``/``ER`` lines (which also gives line numbers
+and the raw text); their lines are then split, tagged and gathered into fields inside polars
+(Rust, multi-threaded) with group-bys, not a Python loop per line. It handles only *regular* files:
 valid UTF-8, every ``TY`` closed by exactly one ``ER``, nothing but blank lines between records,
 no Ovid numbering. Anything else returns ``None`` and the caller uses the line-exact Python
 parser (:func:`reco.io.ris.parse_ris`), which rejects and reports damaged records. A test checks
@@ -10,7 +11,6 @@ that both give identical rows on every real sample.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import polars as pl
@@ -30,101 +30,91 @@ _PUBMED_XREF = r"\bPUBMED\s+(\d{1,9})\b"
 _XREF_TAGS = ("PM", "AN", "M1", "M3", "U1", "XR")
 
 
-def lines_of(data: bytes) -> tuple[pl.Series, int] | None:
-    """The lines of UTF-8 ``data`` with ``\\n`` line ends, and the number of leading blank lines.
-
-    Uses polars' CSV reader with a separator and no quote character, so that each line is one
-    cell (read in parallel). Blank lines come back as nulls; leading blank lines are dropped by
-    the reader, so they are counted here (the caller shifts line numbers and offsets). None when
-    the data cannot be read this way (then the exact parser is used).
-    """
-    if b"\x1f" in data or b"\x00" in data:
-        return None
-    body = data.lstrip(b"\n") if data.startswith(b"\n") else data
-    lead = len(data) - len(body)
-    try:
-        lines = pl.read_csv(
-            io.BytesIO(body),
-            has_header=False,
-            separator="\x1f",
-            quote_char=None,
-            new_columns=["line"],
-            infer_schema=False,
-            encoding="utf8",
-            truncate_ragged_lines=False,
-        ).get_column("line")
-    except (pl.exceptions.PolarsError, UnicodeDecodeError):
-        return None
-    return lines, lead
-
-
 def parse_ris_file(path: str | Path, dialect: str) -> pl.DataFrame | None:
     """:func:`parse_ris_frame` on a file's bytes, held only here so they are freed early."""
     box = [Path(path).read_bytes()]
     return parse_ris_frame(box, dialect)
 
 
+def _line_starts(data: bytes, needle: bytes) -> list[int]:
+    """Offsets of the lines of ``data`` (``\n`` line ends) that start with ``needle``."""
+    found = [0] if data.startswith(needle) else []
+    pat = b"\n" + needle
+    find = data.find
+    i = find(pat)
+    while i >= 0:
+        found.append(i + 1)
+        i = find(pat, i + 1)
+    return found
+
+
 def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | None:
     """Rows of a regular RIS file as a frame, or None when the file needs the exact parser.
 
-    A handful of passes over all lines (read, tag, running counts) and the rest on the subsets
-    that matter (the TY/ER lines, the fields dialects read, continuation lines). ``data`` may be
-    a one-item list, emptied here so that the bytes are freed once the raw texts are taken.
+    Records are located by byte search for their ``TY``/``ER`` lines; each record's text is
+    then searched once (in Rust) for the tag lines dialects read, continuation lines included.
+    ``data`` may be a one-item list, emptied here so that the bytes are freed early.
     """
     if isinstance(data, list):
         data = data.pop()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if b"\r" in data:  # one line end for the line reader and for the byte offsets of raw
+    if b"\r" in data:  # one line end for the byte offsets and line numbers
         if b"\r\n" in data:
             data = data.replace(b"\r\n", b"\n")
         data = data.replace(b"\r", b"\n")
-    got = lines_of(data)
-    if got is None:
+    if b"\x00" in data:
         return None
-    lines, lead = got
-    c = pl.col
-    df = pl.DataFrame(lines).with_columns(tag=c("line").str.extract(_TAG_GROUP, 1))
-    del lines
-    length = c("line").str.len_bytes().fill_null(0).cast(pl.Int64)
-    df = df.with_columns(
-        n=pl.int_range(lead + 1, pl.len() + lead + 1, dtype=pl.Int64),
-        rec=(c("tag") == "TY").fill_null(False).cum_sum().cast(pl.Int64),
-        erc=(c("tag") == "ER").fill_null(False).cum_sum().cast(pl.Int64),
-        fseq=c("tag").is_not_null().cum_sum().cast(pl.Int64),
-        length=length,
-        offset=(length + 1).cum_sum() - (length + 1) + lead,
-    )
-    # the lines must cover the bytes exactly (else the reader split them differently)
-    last = df.select(c("offset").last() + c("length").last()).item()
-    if last + (1 if data.endswith(b"\n") else 0) != len(data):
-        return None
-    # record k runs from its TY (rec == k) to the first ER after it (the k-th ER of the file)
-    marks = df.filter(c("tag").is_in(("TY", "ER")))
-    tys, ers = marks.filter(c("tag") == "TY"), marks.filter(c("tag") == "ER")
-    n_ty = tys.height
-    if n_ty == 0 or ers.height != n_ty or (ers.get_column("erc") != ers.get_column("rec")).any():
+    tys = _line_starts(data, b"TY  -")
+    ers = _line_starts(data, b"ER  -")
+    n = len(tys)
+    if n == 0 or len(ers) != n:
         return None  # a record without ER, or a stray ER
-    after_er = (c("rec") == c("erc")) & (c("tag") != "ER").fill_null(True)
-    outside = df.filter(after_er & (c("length") > 0)).get_column("line")
-    if outside.len() and (outside.str.strip_chars() != "").any():
-        return None  # text between records: the exact parser reports it
-    del marks, outside
-    starts, ends = tys.get_column("offset").to_list(), (ers["offset"] + ers["length"]).to_list()
+    find, count = data.find, data.count
+    raw: list[str] = []
+    line_start: list[int] = []
+    line_end: list[int] = []
+    prev_end, line = 0, 1
+    try:
+        for s, e in zip(tys, ers, strict=True):
+            if not (prev_end <= s < e):
+                return None  # ER before its TY, or two TY lines before one ER
+            if data[prev_end:s].strip():
+                return None  # text between records: the exact parser reports it
+            end = find(b"\n", e)
+            end = len(data) if end < 0 else end
+            line += count(b"\n", prev_end, s)
+            line_start.append(line)
+            line += count(b"\n", s, end)
+            line_end.append(line)
+            raw.append(data[s:end].decode("utf-8"))
+            prev_end = end
+    except UnicodeDecodeError:
+        return None
+    if data[prev_end:].strip():
+        return None
+    del data
     base = pl.DataFrame(
         {
-            "rec": pl.int_range(1, n_ty + 1, eager=True, dtype=pl.Int64),
-            "line_start": tys.get_column("n"),
-            "line_end": ers.get_column("n"),
-            "raw": [data[s:e].decode("utf-8") for s, e in zip(starts, ends, strict=True)],
+            "rec": pl.int_range(1, n + 1, eager=True, dtype=pl.Int64),
+            "line_start": pl.Series(line_start, dtype=pl.Int64),
+            "line_end": pl.Series(line_end, dtype=pl.Int64),
+            "raw": pl.Series(raw, dtype=pl.String),
         }
     )
-    del data, starts, ends, tys, ers
-    fields = df.filter(c("tag").is_in(_USED)).select(
+    del raw
+    c = pl.col
+    lines = (
+        base.select("rec", line=c("raw").str.split("\n"))
+        .explode("line")
+        .with_columns(tag=c("line").str.extract(_TAG_GROUP, 1))
+        .with_columns(fseq=c("tag").is_not_null().cum_sum().cast(pl.Int64))
+    )
+    fields = lines.filter(c("tag").is_in(_USED)).select(
         "rec", "fseq", "tag", value=c("line").str.slice(5).str.strip_chars()
     )
-    cont = df.filter(c("tag").is_null() & (c("length") > 0) & (c("rec") > c("erc")))
-    del df
+    cont = lines.filter(c("tag").is_null() & (c("line") != ""))
+    del lines
     if cont.height:
         cont = (
             cont.join(fields.select("fseq"), on="fseq", how="semi")
@@ -145,6 +135,8 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
             )
             .drop("extra")
         )
+    if fields.filter(c("tag") == "TY").height != n:
+        return None
     return _assemble(base, fields, dialect)
 
 
