@@ -46,6 +46,15 @@ DEFAULT_DATA = REPO.parent / "shared" / "benchmarks" / "screening"
 ASREVIEW_VERSION = "3.0.8"
 ASREVIEW_MODEL = "elas_u4"
 
+#: Stopping-rule settings evaluated besides the defaults (sensitivity; not tuned per set).
+STOP_VARIANTS: list[tuple[str, dict]] = [
+    ("consecutive_irrelevant", {"n": 50}),
+    ("consecutive_irrelevant", {"n": 150}),
+    ("consecutive_irrelevant", {"n": 200}),
+    ("buscar", {"confidence": 0.9}),
+    ("knee", {"max_ratio": 56.0}),
+]
+
 DRIVER = r'''
 """Run one ASReview simulation from given prior rows; print JSON {order, seconds}."""
 import json, sys, time
@@ -125,6 +134,7 @@ def main() -> int:
     parser.add_argument("--sets", nargs="+", help="only these set names (file stems)")
     parser.add_argument("--classifiers", nargs="*", default=[], help="extra reco variants")
     parser.add_argument("--no-asreview", action="store_true", help="reco only (quick iteration)")
+    parser.add_argument("--save-orders", type=Path, help="write each run's screening orders here")
     args = parser.parse_args()
 
     files = sorted(args.data.glob("*.csv"))
@@ -133,8 +143,10 @@ def main() -> int:
     if not files:
         sys.exit(f"no labelled CSV files in {args.data}")
     spec = ModelSpec()
+    # Single classifiers on word TF-IDF (the default's word view), to compare with the default.
     variants = {"reco": spec} | {
-        f"reco_{name}": replace(spec, classifier=name) for name in args.classifiers
+        f"reco_{name}": replace(spec, features="tfidf_word", classifier=name, classifier_params={})
+        for name in args.classifiers
     }
     python = driver = None
     if not args.no_asreview:
@@ -177,10 +189,17 @@ def main() -> int:
                 run[vname] = scores(ordered, n) | {"seconds": round(seconds, 1), "fits": sim.n_fits}
                 if vname == "reco":
                     runs.append((path.stem, seed, n, ordered))
+                if args.save_orders:
+                    args.save_orders.mkdir(parents=True, exist_ok=True)
+                    target = args.save_orders / f"{path.stem}_{seed}_{vname}.json"
+                    target.write_text(json.dumps([int(i) for i in sim.order]))
             if python is not None:
                 order, seconds = run_asreview(python, driver, path, seed, prior)
                 assert list(order[:2]) == list(prior)
                 run["asreview"] = scores(labels[order], n) | {"seconds": round(seconds, 1)}
+                if args.save_orders:
+                    target = args.save_orders / f"{path.stem}_{seed}_asreview.json"
+                    target.write_text(json.dumps([int(i) for i in order]))
             entry["runs"][str(seed)] = run
             print(f"{path.stem} seed {seed}: " + json.dumps(run), file=sys.stderr, flush=True)
         for tool in [*variants, *([] if python is None else ["asreview"])]:
@@ -213,11 +232,22 @@ def main() -> int:
     result["summary"] = summary
 
     rules: dict = {}
-    for name in stopping.STOPPING_RULES:
+    candidates = {name: stopping.make_rule(name) for name in stopping.STOPPING_RULES} | {
+        f"{name}({', '.join(f'{k}={v}' for k, v in params.items())})": stopping.make_rule(
+            name, **params
+        )
+        for name, params in STOP_VARIANTS
+    }
+    for name, rule in candidates.items():
         reached, savings, oracle = [], [], []
         per_run = []
         for set_name, seed, n, ordered in runs:
-            out = stopping.evaluate(ordered, n)[name]
+            at = stopping.first_stop(rule, ordered, n) or n
+            out = {
+                "stopped_at": at,
+                "recall": round(int(ordered[:at].sum()) / int(ordered.sum()), 4),
+                "saving": (n - at) / n,
+            }
             n95 = metrics.n_to_recall(ordered, 0.95)
             reached.append(out["recall"] >= 0.95)
             savings.append(out["saving"])

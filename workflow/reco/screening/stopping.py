@@ -66,9 +66,16 @@ class ConsecutiveIrrelevant:
         return len(labels) >= self.n and not np.any(labels[-self.n :])
 
 
-def buscar_p_value(labels: np.ndarray, n_total: int, recall_target: float = 0.95) -> float:
-    """Smallest p-value of H0 "recall < target" over all samples formed by the last n records."""
-    from scipy.stats import hypergeom
+def buscar_p_value(
+    labels: np.ndarray, n_total: int, recall_target: float = 0.95, bias: float = 1.0
+) -> float:
+    """Smallest p-value of H0 "recall < target" over all samples formed by the last n records.
+
+    ``bias`` > 1 models the sample as drawn from a biased urn (Wallenius' noncentral
+    hypergeometric distribution): a relevant record is ``bias`` times as likely to be screened
+    as an irrelevant one, as in a ranked order. ``bias`` = 1 is the plain hypergeometric test.
+    """
+    from scipy.stats import hypergeom, nchypergeom_wallenius
 
     labels = np.asarray(labels, dtype=np.int64)
     n_seen = len(labels)
@@ -87,7 +94,10 @@ def buscar_p_value(labels: np.ndarray, n_total: int, recall_target: float = 0.95
     # found before the sample started are in the population.
     k_h0 = np.floor(r_seen / recall_target) + 1 - (r_seen - k_vec)
     k_h0 = np.minimum(k_h0, population)
-    p = hypergeom.cdf(k_vec, population, k_h0, n_vec)
+    if bias == 1.0:
+        p = hypergeom.cdf(k_vec, population, k_h0, n_vec)
+    else:
+        p = nchypergeom_wallenius.cdf(k_vec, population, k_h0, n_vec, bias)
     return float(np.nanmin(p))
 
 
@@ -95,7 +105,11 @@ class Buscar:
     name = "buscar"
 
     def __init__(
-        self, recall_target: float = 0.95, confidence: float = 0.95, min_screened: int = 1
+        self,
+        recall_target: float = 0.95,
+        confidence: float = 0.95,
+        bias: float = 1.0,
+        min_screened: int = 1,
     ) -> None:
         if not (0 < recall_target < 1 and 0 < confidence < 1):
             raise ConfigError(
@@ -104,20 +118,26 @@ class Buscar:
             )
         self.recall_target = recall_target
         self.confidence = confidence
+        self.bias = bias
         self.min_screened = min_screened
 
     def should_stop(self, labels: np.ndarray, n_total: int) -> bool:
         if int(np.sum(labels)) == 0:
             return False
-        return buscar_p_value(labels, n_total, self.recall_target) < 1.0 - self.confidence
+        return (
+            buscar_p_value(labels, n_total, self.recall_target, self.bias) < 1.0 - self.confidence
+        )
 
 
 class Knee:
     name = "knee"
 
-    def __init__(self, min_screened: int = 150, max_ratio: float = 156.0) -> None:
+    def __init__(
+        self, min_screened: int = 150, max_ratio: float = 156.0, min_ratio: float = 6.0
+    ) -> None:
         self.min_screened = min_screened
         self.max_ratio = max_ratio
+        self.min_ratio = min_ratio
 
     def slope_ratio(self, labels: np.ndarray) -> float:
         cum = np.cumsum(np.asarray(labels, dtype=np.int64))
@@ -140,7 +160,8 @@ class Knee:
         if len(labels) < self.min_screened:
             return False
         r = int(np.sum(labels))
-        return self.slope_ratio(labels) >= self.max_ratio - min(r, 150)
+        threshold = max(self.min_ratio, self.max_ratio - r)
+        return self.slope_ratio(labels) >= threshold
 
 
 STOPPING_RULES: dict[str, Callable[..., StoppingRule]] = {
