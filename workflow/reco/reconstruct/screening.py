@@ -175,51 +175,20 @@ def build(ctx: Context) -> list[Path]:
     written.append(_write_covidence(out / "title_abstract_TA_covidence.csv", tav, titles, members))
     written.append(_write_log(out / "title_abstract_resolutions_LJ.csv", res))
 
-    # Stage 2 (literature mapping): TA screens all 817 full texts, LJ double-screens 20%.
-    written += _single_stage(
-        rng,
-        out,
-        "mapping_fulltext",
-        ta_sorted,
-        mapping,
-        "TA",
-        {"LJ": targets["mapping_double_pct"]},
-        "JH",
-        klass,
-        seen,
-        clock,
-        1,
-    )
-    # Synthesis selection: JH screens all 817 against the PTs; TA and LJ each screen 10%.
-    written += _single_stage(
-        rng,
-        out,
-        "synthesis_selection",
-        ta_sorted,
-        selected,
-        "JH",
-        {"TA": targets["synthesis_sample_pct"], "LJ": targets["synthesis_sample_pct"]},
-        "JH",
-        klass,
-        seen,
-        clock,
-        2,
-    )
-    # Data extraction: JH maps the 172 to the PTs; 132 give causal insight.
-    written += _single_stage(
-        rng,
-        out,
-        "synthesis_extraction",
-        sorted(selected),
-        insight,
-        "JH",
-        {},
-        "JH",
-        klass,
-        seen,
-        clock,
-        3,
-    )
+    # Later stages: (stage, eligible works, works it includes, primary reviewer, others with the
+    # share they double-screen in %, who records resolutions). Mapping: TA screens the 817 full
+    # texts, LJ double-screens 20%. Synthesis: JH screens the 817 against the PTs, TA and LJ 10%
+    # each. Extraction: JH maps the 172 to the PTs; 132 give causal insight.
+    sample = targets["synthesis_sample_pct"]
+    plan = [
+        ("mapping_fulltext", ta_sorted, mapping, "TA", {"LJ": targets["mapping_double_pct"]}, "JH"),
+        ("synthesis_selection", ta_sorted, selected, "JH", {"TA": sample, "LJ": sample}, "JH"),
+        ("synthesis_extraction", sorted(selected), insight, "JH", {}, "JH"),
+    ]
+    for idx, (stage, pool, included, primary, samplers, resolver) in enumerate(plan, 1):
+        written += _single_stage(
+            rng, out, stage, pool, included, primary, samplers, resolver, klass, seen, clock, idx
+        )
     truth = ctx.out / "truth" / "screening.csv"
     with atomic_open(truth) as handle:
         wr = csv.writer(handle, lineterminator="\n")
