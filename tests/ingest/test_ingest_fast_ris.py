@@ -75,3 +75,11 @@ def test_irregular_files_fall_back(mutate):
 def test_not_utf8_falls_back():
     data = (FIXTURES / "zotero_ris" / "asreview_pubmed_zotero.ris").read_bytes()
     assert parse_ris_frame(data.replace(b"Rudnik", b"Rudn\xe9k"), "ris") is None
+
+
+def test_fast_strips_whitespace_as_python_does():
+    from reco.io.ris_fast import _PY_SPACE
+
+    assert _PY_SPACE == "".join(chr(i) for i in range(0x110000) if chr(i).isspace())
+    text = "TY  - JOUR\nTI  - Title\x1f \u3000\nAU  - \xa0Name, A\x1c\nER  - \n"
+    check_same(text.encode("utf-8"), "unicode whitespace")

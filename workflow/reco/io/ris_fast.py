@@ -18,6 +18,11 @@ import polars as pl
 from reco.io.ris import _ACCESSION, _NATIVE
 
 _TAG_GROUP = r"^([A-Z][A-Z0-9])  -"
+#: The characters Python's str.strip() removes (Rust's whitespace lacks U+001C..U+001F).
+_PY_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _SINGLE = (
     "TY", "TI", "T1", "CT", "PY", "Y1", "DA", "JF", "T2", "JO", "JA", "J2", "J1", "JI", "J9",
     "VL", "IS", "SP", "EP", "DO", "DI", "SN", "LA", "DP", "AN", "ID", "UT", "U2",
@@ -111,14 +116,14 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
         .with_columns(fseq=c("tag").is_not_null().cum_sum().cast(pl.Int64))
     )
     fields = lines.filter(c("tag").is_in(_USED)).select(
-        "rec", "fseq", "tag", value=c("line").str.slice(5).str.strip_chars()
+        "rec", "fseq", "tag", value=c("line").str.slice(5).str.strip_chars(_PY_SPACE)
     )
     cont = lines.filter(c("tag").is_null() & (c("line") != ""))
     del lines
     if cont.height:
         cont = (
             cont.join(fields.select("fseq"), on="fseq", how="semi")
-            .select("fseq", part=c("line").str.strip_chars())
+            .select("fseq", part=c("line").str.strip_chars(_PY_SPACE))
             .filter(c("part") != "")
         )
     if cont.height:
