@@ -5,8 +5,9 @@ agreement codes for year, journal, volume, first page, DOI and PMID (1 = agree, 
 null = missing on a side), then one decision:
 
 * ``same`` with the positive rule that fired (``doi_exact``, ``pmid_exact``,
-  ``author_year_volume_pages``, ``title_journal_pages``, ``title_author_year``,
-  ``title_author_adjacent_year``);
+  ``author_year_volume_pages``, ``title_journal_pages``, ``journal_volume_pages``,
+  ``title_author_year``, ``title_author_adjacent_year``); a different PMID is not a guard (exports
+  put other accession numbers in that field) but keeps the title-only rule from merging;
 * ``different`` with the guard that fired (:data:`GUARDS`: a conflicting DOI, an erratum,
   comment or reply against an article, different numbered parts, years two or more apart,
   different volumes or page ranges, a conference abstract against a journal article), or
