@@ -151,14 +151,12 @@ class SentenceEmbeddings:
 
 
 def _load_packaged_model(packaged: Any) -> Any:
-    """Find the model object of the packaged sentence-transformer (its API names vary)."""
-    for attr in ("load_model", "get_model", "load"):
-        if callable(getattr(packaged, attr, None)):
-            return getattr(packaged, attr)()
+    """The packaged sentence-transformer on CPU (``load_model``; else its bundled model folder)."""
+    if callable(getattr(packaged, "load_model", None)):
+        return packaged.load_model(device="cpu")
     from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
 
-    path = getattr(packaged, "MODEL_PATH", None) or os.path.dirname(packaged.__file__)
-    return SentenceTransformer(str(path), device="cpu")
+    return SentenceTransformer(str(packaged.get_model_path()), device="cpu")
 
 
 FEATURES: dict[str, Callable[..., FeatureExtractor]] = {
