@@ -12,7 +12,9 @@ import argparse
 import importlib
 import logging
 import pkgutil
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 import reco.commands
@@ -44,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="reco %(levelname)s: %(message)s",
         stream=sys.stderr,
     )
+    _interrupt_on_sigterm()
     try:
         return int(args.func(args) or 0)
     except RecoError as exc:
@@ -52,6 +55,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("reco: interrupted", file=sys.stderr)
         return 130
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM (a killed Snakemake run, a scheduler) unwinds like Ctrl-C, so that the atomic
+    writers of reco.fileio delete their temporary files instead of leaving them in results/."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_interrupt)
 
 
 if __name__ == "__main__":
