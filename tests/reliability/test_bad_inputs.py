@@ -782,3 +782,68 @@ def test_bad_config(name: str, text: str, says: list[str], tmp_path: Path) -> No
     for part in says:
         assert part in out, (part, out[-3000:])
     assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="report bug (workflow/reco/report/audit.py, commands/report.py; not ours to edit): "
+    "`reco report audit` without --ledger (a review without a ledger, e.g. "
+    "config/examples/respiratory.yaml) raises TypeError from Path(None) instead of writing an "
+    "empty audit",
+)
+def test_audit_without_ledger_writes_an_empty_audit(tmp_path: Path) -> None:
+    numbers = _write(tmp_path / "numbers.json", "{}")
+    argv = ["report", "audit", "--numbers", str(numbers), "--results", str(tmp_path),
+            "--csv", str(tmp_path / "audit.csv"), "--json", str(tmp_path / "audit.json")]  # fmt: skip
+    assert main(argv) == 0
+    assert (tmp_path / "audit.csv").is_file()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="report.smk bug (not ours to edit): render_reports names reports/*.qmd relative to "
+    "the working directory, so `snakemake --directory <elsewhere>` stops with "
+    "MissingInputException; fix with repo_path()",
+)
+def test_dag_plans_from_another_working_directory(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--snakefile", str(REPO / "Snakefile"),
+         "--directory", str(tmp_path), "--configfile", str(REPO / "config/fixture.yaml"),
+         "--cores", "1"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-2000:]
+
+
+def _rank_inputs(tmp: Path, labelled: str) -> tuple[Path, Path]:
+    _base(tmp)
+    labels = _write(tmp / "labels.csv", "record_id,label\n" + labelled)
+    return tmp / "dd" / "unique_records.parquet", labels
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="screening bug (workflow/reco/screening/data.py; not ours to edit): `reco screen rank "
+    "--records results/dedup/unique_records.parquet` fails with a polars InvalidOperationError "
+    "(cannot cast the list columns authors/keywords to String) instead of reading the table",
+)
+def test_rank_reads_the_dedup_parquet(tmp_path: Path) -> None:
+    records, labels = _rank_inputs(tmp_path, "s:1,1\ns:2,0\n")
+    argv = ["-q", "screen", "rank", "--records", str(records), "--labels", str(labels),
+            "--out", str(tmp_path / "rank")]  # fmt: skip
+    assert main(argv) == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="screening bug (workflow/reco/screening/rank.py; not ours to edit): when every record "
+    "is labelled, `reco screen rank` raises sklearn's ValueError ('Found array with 0 sample(s)') "
+    "instead of writing an empty ranking or a RecoError",
+)
+def test_rank_with_nothing_left_to_rank(tmp_path: Path) -> None:
+    records, labels = _rank_inputs(tmp_path, "s:1,1\ns:2,0\ns:3,0\n")
+    table = tmp_path / "records.csv"
+    pl.read_parquet(records, columns=["record_id", "title", "abstract"]).write_csv(table)
+    argv = ["-q", "screen", "rank", "--records", str(table), "--labels", str(labels),
+            "--out", str(tmp_path / "rank")]  # fmt: skip
+    assert main(argv) in (0, 2)
