@@ -150,3 +150,13 @@ def test_rank_writes_csv_and_ris(tmp_path: Path) -> None:
     first = ranked["record_id"][0]
     assert f"ID  - {first}\n" in ris.split("ER  - ")[0]
     assert f"N1  - reco screening rank 1 of {ranked.height}" in ris
+
+
+def test_other_model_from_the_command_line(tmp_path: Path) -> None:
+    args = ["-q", "screen", "simulate", "--data", str(FIXTURE), "--out", str(tmp_path)]
+    model = ["--model", "features=tfidf_word", "--model", "classifier=nb", "--model", "growth=0.05"]
+    assert main(args + model) == 0
+    report = json.loads((tmp_path / "metrics.json").read_text())
+    assert report["model"]["classifier"] == "nb" and report["model"]["growth"] == 0.05
+    assert main(args + ["--model", "classifier=bogus"]) == 2
+    assert main(args + ["--model", "nonsense"]) == 2

@@ -43,6 +43,8 @@ def _spec(pairs: list[str]):  # -> ModelSpec
             values[key] = float(value) if key in ("balance_ratio", "growth") else value
         except ValueError as exc:
             raise ConfigError(f"--model {key} needs a number, got {value!r}") from exc
+    if values.get("classifier", ModelSpec.classifier) != ModelSpec.classifier:
+        values["classifier_params"] = {}  # the default's parameters belong to its classifier
     spec = ModelSpec(**values)
     from reco.screening.balance import get_balancer
     from reco.screening.classifiers import make_classifier
