@@ -1,8 +1,9 @@
 """Vectorised RIS reader for well-formed files: the same rows as :mod:`reco.io.ris`, much faster.
 
-Records are found by a byte search for their ``TY``/``ER`` lines (which also gives line numbers
-and the raw text); their lines are then split, tagged and gathered into fields inside polars
-(Rust, multi-threaded) with group-bys, not a Python loop per line. It handles only *regular* files:
+The file's bytes are cut into a few dozen chunks at record ends (``ER`` lines) and handed to
+polars (Rust, multi-threaded) once: lines are split, tagged, numbered and gathered into fields
+with a handful of whole-column passes and one group-by per record, not a Python loop per line
+or record. Each record's raw text is a byte slice of its chunk. It handles only *regular* files:
 valid UTF-8, every ``TY`` closed by exactly one ``ER``, nothing but blank lines between records,
 no Ovid numbering. Anything else returns ``None`` and the caller uses the line-exact Python
 parser (:func:`reco.io.ris.parse_ris`), which rejects and reports damaged records. A test checks
@@ -33,6 +34,8 @@ _YEAR = r"(?:^|\D)(1[5-9]\d\d|20\d\d)(?:\D|$)"
 _PMID_IN = r"(?i)^(\d{1,9})\s*\[PMID\]$"
 _PUBMED_XREF = r"\bPUBMED\s+(\d{1,9})\b"
 _XREF_TAGS = ("PM", "AN", "M1", "M3", "U1", "XR")
+#: Bytes per chunk handed to polars (chunks end at a record's ``ER`` line).
+_CHUNK = 4 << 20
 
 
 def parse_ris_file(path: str | Path, dialect: str) -> pl.DataFrame | None:
@@ -41,91 +44,104 @@ def parse_ris_file(path: str | Path, dialect: str) -> pl.DataFrame | None:
     return parse_ris_frame(box, dialect)
 
 
-def _line_starts(data: bytes, needle: bytes) -> list[int]:
-    """Offsets of the lines of ``data`` (``\n`` line ends) that start with ``needle``."""
-    found = [0] if data.startswith(needle) else []
-    pat = b"\n" + needle
+def _chunks(data: bytes, start: int) -> tuple[pl.Series, list[int]]:
+    """``data[start:]`` as a Binary series of pieces cut after ``ER`` lines, and their offsets.
+
+    Every piece but the last ends just before the ``\\n`` that ends an ``ER`` line (that byte
+    belongs to no piece), so that splitting each piece on ``\\n`` and concatenating gives the
+    file's lines, and a regular record never straddles two pieces.
+    """
+    n = len(data)
     find = data.find
-    i = find(pat)
-    while i >= 0:
-        found.append(i + 1)
-        i = find(pat, i + 1)
-    return found
+    starts: list[int] = []
+    parts: list[pl.Series] = []
+    a = start
+    while True:
+        starts.append(a)
+        b = find(b"\nER  -", a + _CHUNK) if a + _CHUNK < n else -1
+        if b >= 0:
+            b = find(b"\n", b + 1)
+        if b < 0:
+            parts.append(pl.Series([data[a:]], dtype=pl.Binary))
+            break
+        parts.append(pl.Series([data[a:b]], dtype=pl.Binary))
+        a = b + 1
+    return pl.concat(parts).rechunk(), starts  # one buffer: gathers share it
 
 
 def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | None:
     """Rows of a regular RIS file as a frame, or None when the file needs the exact parser.
 
-    Records are located by byte search for their ``TY``/``ER`` lines; each record's text is
-    then searched once (in Rust) for the tag lines dialects read, continuation lines included.
     ``data`` may be a one-item list, emptied here so that the bytes are freed early.
     """
     if isinstance(data, list):
         data = data.pop()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     if b"\r" in data:  # one line end for the byte offsets and line numbers
         if b"\r\n" in data:
             data = data.replace(b"\r\n", b"\n")
         data = data.replace(b"\r", b"\n")
     if b"\x00" in data:
         return None
-    tys = _line_starts(data, b"TY  -")
-    ers = _line_starts(data, b"ER  -")
-    n = len(tys)
-    if n == 0 or len(ers) != n:
-        return None  # a record without ER, or a stray ER
-    find, count = data.find, data.count
-    raw: list[str] = []
-    line_start: list[int] = []
-    line_end: list[int] = []
-    prev_end, line = 0, 1
-    try:
-        for s, e in zip(tys, ers, strict=True):
-            if not (prev_end <= s < e):
-                return None  # ER before its TY, or two TY lines before one ER
-            if data[prev_end:s].strip():
-                return None  # text between records: the exact parser reports it
-            end = find(b"\n", e)
-            end = len(data) if end < 0 else end
-            line += count(b"\n", prev_end, s)
-            line_start.append(line)
-            line += count(b"\n", s, end)
-            line_end.append(line)
-            raw.append(data[s:end].decode("utf-8"))
-            prev_end = end
-    except UnicodeDecodeError:
-        return None
-    if data[prev_end:].strip():
-        return None
+    chunks, starts = _chunks(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0)
     del data
-    base = pl.DataFrame(
-        {
-            "rec": pl.int_range(1, n + 1, eager=True, dtype=pl.Int64),
-            "line_start": pl.Series(line_start, dtype=pl.Int64),
-            "line_end": pl.Series(line_end, dtype=pl.Int64),
-            "raw": pl.Series(raw, dtype=pl.String),
-        }
-    )
-    del raw
+    try:
+        text = chunks.cast(pl.String)
+    except pl.exceptions.PolarsError:
+        return None  # not UTF-8
     c = pl.col
+    step = c("len") + 1
     lines = (
-        base.select("rec", line=c("raw").str.split("\n"))
+        pl.DataFrame({"line": text, "chunk": pl.int_range(len(text), eager=True, dtype=pl.Int32)})
+        .lazy()
+        .with_columns(c("line").str.split("\n"))
         .explode("line")
-        .with_columns(tag=c("line").str.extract(_TAG_GROUP, 1))
-        .with_columns(fseq=c("tag").is_not_null().cum_sum().cast(pl.Int64))
+        .with_row_index("idx")
+        .with_columns(tag=c("line").str.extract(_TAG_GROUP, 1), len=c("line").str.len_bytes())
+        .with_columns(
+            ty=(c("tag") == "TY").fill_null(False),
+            er=(c("tag") == "ER").fill_null(False),
+            fseq=c("tag").is_not_null().cum_sum(),
+            off=step.cum_sum() - step,
+        )
+        .with_columns(
+            rec=c("ty").cum_sum(),
+            inside=(
+                c("ty").cum_sum().cast(pl.Int64)
+                - c("er").cum_sum().cast(pl.Int64)
+                + c("er").cast(pl.Int64)
+            )
+            == 1,
+            ftag=c("tag").forward_fill(),
+        )
+        .drop("len")
+        .collect()
     )
-    fields = lines.filter(c("tag").is_in(_USED)).select(
+    del text
+    check = lines.select(
+        n_ty=c("ty").sum(),
+        n_er=c("er").sum(),
+        bad_tag=(c("tag").is_not_null() & ~c("inside")).any(),
+    ).row(0, named=True)
+    n = check["n_ty"]
+    if n == 0 or check["n_er"] != n or check["bad_tag"]:
+        return None  # a record without ER, a stray ER or TY, tagged lines outside records
+    outside = lines.filter(c("tag").is_null() & ~c("inside")).select(
+        (c("line").str.strip_chars(_PY_SPACE) != "").any()
+    )
+    if outside.item():
+        return None  # text between records: the exact parser reports it
+    used = c("ftag").is_in(_USED) & c("inside")
+    fields = lines.filter(used & c("tag").is_not_null()).select(
         "rec", "fseq", "tag", value=c("line").str.slice(5).str.strip_chars(_PY_SPACE)
     )
-    cont = lines.filter(c("tag").is_null() & (c("line") != ""))
+    cont = (
+        lines.filter(used & c("tag").is_null())
+        .select("fseq", part=c("line").str.strip_chars(_PY_SPACE))
+        .filter(c("part") != "")
+    )
+    ty = lines.filter("ty").select("rec", "chunk", line_start=c("idx") + 1, s=c("off"))
+    er = lines.filter("er").select(line_end=c("idx") + 1, e=c("off") + c("line").str.len_bytes())
     del lines
-    if cont.height:
-        cont = (
-            cont.join(fields.select("fseq"), on="fseq", how="semi")
-            .select("fseq", part=c("line").str.strip_chars(_PY_SPACE))
-            .filter(c("part") != "")
-        )
     if cont.height:
         # continuation lines are joined to their field's first line with single spaces
         extra = cont.group_by("fseq").agg(c("part").str.join(" ").alias("extra"))
@@ -140,83 +156,69 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
             )
             .drop("extra")
         )
-    if fields.filter(c("tag") == "TY").height != n:
-        return None
+    del cont
+    # byte offsets of each record in its chunk (``off`` counts from the first chunk's start)
+    pairs = pl.concat([ty, er], how="horizontal")
+    del ty, er
+    chunk = pairs["chunk"]
+    base = pairs.with_columns(
+        piece=chunks.gather(chunk),
+        shift=pl.Series([s - starts[0] for s in starts], dtype=pl.Int64).gather(chunk),
+    ).select(
+        rec=c("rec").cast(pl.Int64),
+        line_start=c("line_start").cast(pl.Int64),
+        line_end=c("line_end").cast(pl.Int64),
+        raw=c("piece").bin.slice(c("s") - c("shift"), c("e") - c("s")).cast(pl.String),
+    )
+    del chunks
     return _assemble(base, fields, dialect)
 
 
 def _assemble(base: pl.DataFrame, fields: pl.DataFrame, dialect: str) -> pl.DataFrame:
-    nonempty = fields.filter(pl.col("value") != "")
-    singles = nonempty.filter(pl.col("tag").is_in(_SINGLE)).pivot(
-        on="tag", index="rec", values="value", aggregate_function="first"
-    )
-    out = base.join(singles, on="rec", how="left")
-    for tag in _SINGLE + tuple(_NATIVE.get(dialect, ())) + tuple(_ACCESSION.get(dialect, ())):
-        if tag not in out.columns:
-            out = out.with_columns(pl.lit(None, dtype=pl.String).alias(tag))
-    present = fields.group_by("rec").agg(
-        (pl.col("tag") == t).any().alias(f"has_{t}") for t in ("AU", "AB")
-    )
-    lists = (
-        nonempty.filter(pl.col("tag").is_in(("AU", "A1", "KW")))
-        .group_by("rec")
-        .agg(
-            pl.col("value").filter(pl.col("tag") == t).alias(f"list_{t}")
-            for t in ("AU", "A1", "KW")
-        )
-    )
-    texts = nonempty.filter(pl.col("tag").is_in(("AB", "N2", "N1"))).select("rec", "tag", "value")
-    multi = texts.group_by("rec", "tag").len().filter(pl.col("len") > 1)
-    if multi.height:  # join repeated AB/N2/N1 lines only where there are several
-        joined = (
-            texts.join(multi.select("rec", "tag"), on=["rec", "tag"], how="semi")
-            .group_by("rec", "tag", maintain_order=True)
-            .agg(
-                pl.when(pl.col("tag").first() == "N1")
-                .then(pl.col("value").str.join("\n"))
-                .otherwise(pl.col("value").str.join(" "))
-            )
-        )
-        texts = pl.concat(
-            [texts.join(multi.select("rec", "tag"), on=["rec", "tag"], how="anti"), joined],
-            how="vertical",
-        )
-    texts = texts.select("rec", "value", tag=pl.concat_str(pl.lit("join_"), "tag")).pivot(
-        on="tag", index="rec", values="value", aggregate_function="first"
-    )
-    for name in ("join_AB", "join_N2", "join_N1"):
-        if name not in texts.columns:
-            texts = texts.with_columns(pl.lit(None, dtype=pl.String).alias(name))
-    pm_u1 = (
-        fields.filter(pl.col("tag") == "U1")
-        .select("rec", pm=pl.col("value").str.extract(_PMID_IN, 1))
-        .drop_nulls("pm")
-        .group_by("rec", maintain_order=True)
-        .agg(pl.col("pm").first().alias("pm_u1"))
-    )
-    out = (
-        out.join(present, on="rec", how="left")
-        .join(lists, on="rec", how="left")
-        .join(texts, on="rec", how="left")
-        .join(pm_u1, on="rec", how="left")
-    )
-    if dialect == "cochrane_ris":
-        order = {t: i for i, t in enumerate(_XREF_TAGS)}
-        xref = (
-            fields.filter(pl.col("tag").is_in(_XREF_TAGS))
-            .with_columns(
-                pm=pl.col("value").str.extract(_PUBMED_XREF, 1),
-                prio=pl.col("tag").replace_strict(order, return_dtype=pl.Int32),
-            )
-            .drop_nulls("pm")
-            .sort("rec", "prio", "fseq")
-            .group_by("rec")
-            .agg(pl.col("pm").first().alias("pm_xref"))
-        )
-        out = out.join(xref, on="rec", how="left")
-    else:
-        out = out.with_columns(pm_xref=pl.lit(None, dtype=pl.String))
+    """One row per record from its ``(tag, value)`` rows: a pivot of the first non-empty value
+    of each single-valued tag, and one group-by for the repeated ones; then expressions."""
     c = pl.col
+    tag, value = c("tag"), c("value")
+    nonempty = value != ""
+    native_tags = _NATIVE.get(dialect, ("ID",))
+    acc_tags = _ACCESSION.get(dialect, ("AN",))
+    singles = fields.filter(tag.is_in(_SINGLE) & nonempty).pivot(
+        on="tag", index="rec", values="value", aggregate_function="first"
+    )
+    repeated = ("AU", "A1", "KW", "AB", "N2", "N1")
+    aggs = [value.filter((tag == t) & nonempty).alias(f"list_{t}") for t in repeated]
+    aggs += [(tag == t).any().alias(f"has_{t}") for t in ("AU", "AB")]
+    aggs.append(
+        value.filter(tag == "U1").str.extract(_PMID_IN, 1).drop_nulls().first().alias("pm_u1")
+    )
+    xref = ()
+    if dialect == "cochrane_ris":
+        xref = _XREF_TAGS
+        aggs += [
+            value.filter(tag == t).str.extract(_PUBMED_XREF, 1).drop_nulls().first().alias(f"x_{t}")
+            for t in _XREF_TAGS
+        ]
+    lists = (
+        fields.lazy()
+        .filter(tag.is_in(repeated + ("U1",) + xref))
+        .group_by("rec")
+        .agg(aggs)
+        .collect()
+    )
+    out = base.join(singles, on="rec", how="left").join(lists, on="rec", how="left")
+    del singles, lists
+    for t in _SINGLE + tuple(native_tags) + tuple(acc_tags):
+        if t not in out.columns:
+            out = out.with_columns(pl.lit(None, dtype=pl.String).alias(t))
+    out = out.with_columns(
+        join_AB=c("list_AB").list.join(" "),
+        join_N2=c("list_N2").list.join(" "),
+        join_N1=c("list_N1").list.join("\n"),
+    )
+    if xref:
+        pm_xref = pl.coalesce(*(f"x_{t}" for t in _XREF_TAGS))
+    else:
+        pm_xref = pl.lit(None, dtype=pl.String)
     journal = pl.coalesce("JF", "T2", "JO")
     abbrev = pl.coalesce(
         "JA",
@@ -246,11 +248,9 @@ def _assemble(base: pl.DataFrame, fields: pl.DataFrame, dialect: str) -> pl.Data
     abstract = pl.when(c("has_AB").fill_null(False)).then(c("join_AB")).otherwise(c("join_N2"))
     pmid = pl.coalesce(
         "pm_u1",
-        "pm_xref",
+        pm_xref,
         pl.when((c("DP") == "NLM") & c("AN").str.contains(r"^\d+$")).then("AN"),
     )
-    native_tags = _NATIVE.get(dialect, ("ID",))
-    acc_tags = _ACCESSION.get(dialect, ("AN",))
     return out.select(
         native_id=pl.coalesce(*native_tags) if len(native_tags) > 1 else c(native_tags[0]),
         type=c("TY"),
