@@ -784,13 +784,6 @@ def test_bad_config(name: str, text: str, says: list[str], tmp_path: Path) -> No
     assert not (tmp_path / "results").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report bug (workflow/reco/report/audit.py, commands/report.py; not ours to edit): "
-    "`reco report audit` without --ledger (a review without a ledger, e.g. "
-    "config/examples/respiratory.yaml) raises TypeError from Path(None) instead of writing an "
-    "empty audit",
-)
 def test_audit_without_ledger_writes_an_empty_audit(tmp_path: Path) -> None:
     numbers = _write(tmp_path / "numbers.json", "{}")
     argv = ["report", "audit", "--numbers", str(numbers), "--results", str(tmp_path),
@@ -799,12 +792,6 @@ def test_audit_without_ledger_writes_an_empty_audit(tmp_path: Path) -> None:
     assert (tmp_path / "audit.csv").is_file()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report.smk bug (not ours to edit): render_reports names reports/*.qmd relative to "
-    "the working directory, so `snakemake --directory <elsewhere>` stops with "
-    "MissingInputException; fix with repo_path()",
-)
 def test_dag_plans_from_another_working_directory(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "snakemake", "-n", "--snakefile", str(REPO / "Snakefile"),

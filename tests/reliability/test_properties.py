@@ -61,19 +61,13 @@ def test_fold_title_never_raises_and_is_folded(text: str) -> None:
 )
 def test_normalise_doi_is_idempotent_and_doi_shaped(doi: str) -> None:
     once = prep.normalise_doi(doi)
-    assume(once is None or not once.endswith("/"))  # empty suffix: see the xfail test below
+    assume(once is None or not once.endswith("/"))  # empty suffix: see the test below
     if once is not None:
         assert re.match(r"10\.\d{4,9}/", once), once
         assert once == once.lower()
         assert prep.normalise_doi(once) == once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dedup prep bug (workflow/reco/dedup/prep.py, not ours to edit): a DOI whose suffix is "
-    "only punctuation ('10.1000/.') normalises to '10.1000/', which is not a DOI and which "
-    "normalise_doi then maps to None (not idempotent); two such records would match on doi_exact",
-)
 def test_doi_with_punctuation_only_suffix_is_no_doi() -> None:
     assert prep.normalise_doi("10.1000/.") is None
 

@@ -118,7 +118,7 @@ rule audit_figures:
 
 rule render_reports:
     input:
-        docs=REPORT_DOCS,
+        docs=[str(repo_path(doc)) for doc in REPORT_DOCS],
         numbers="results/report/numbers.json",
         audit="results/report/audit.json",
         prisma="results/report/prisma.png",

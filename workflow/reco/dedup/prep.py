@@ -250,7 +250,9 @@ def normalise_doi(doi: str | None) -> str | None:
     m = _DOI_SHAPE.search(d)
     if not m:
         return None
-    return m.group(0).rstrip(".,;)]")
+    found = m.group(0).rstrip(".,;)]")
+    # a suffix of punctuation only ("10.1000/.") is no DOI: two such records must not match on it
+    return found if _DOI_SHAPE.fullmatch(found) else None
 
 
 def _digits(value: str | None) -> str | None:

@@ -321,11 +321,23 @@ def _compare_table(table: Mapping[str, Any], spec: Mapping[str, Any], df: Any) -
 
 
 def run_audit(
-    ledger_path: str | Path, map_path: str | Path, numbers: Mapping[str, Any], results: str | Path
+    ledger_path: str | Path | None,
+    map_path: str | Path | None,
+    numbers: Mapping[str, Any],
+    results: str | Path,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """All audit rows and the summary (counts by status, for figures and tables)."""
-    ledger = read_ledger(ledger_path)
-    mapping = read_map(map_path)
+    """All audit rows and the summary (counts by status, for figures and tables).
+
+    A review without a ledger of published figures (``ledger_path`` None) gets an empty audit.
+    """
+    if ledger_path is None:
+        ledger, mapping = (
+            Ledger(figures=[], tables=[], inconsistencies=[]),
+            {"figures": {}, "tables": {}},
+        )
+    else:
+        ledger = read_ledger(ledger_path)
+        mapping = read_map(map_path) if map_path is not None else {"figures": {}, "tables": {}}
     unknown = sorted(set(mapping["figures"]) - {str(f["key"]) for f in ledger.figures})
     if unknown:
         raise InputError(
