@@ -14,7 +14,6 @@ import re
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from reco.costing.reference import AFC_BANDS, normalise_band, normalise_grade
