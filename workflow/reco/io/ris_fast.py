@@ -12,9 +12,12 @@ that both give identical rows on every real sample.
 
 from __future__ import annotations
 
+from array import array
 from pathlib import Path
+from string import ascii_uppercase, digits
 
 import polars as pl
+import pyarrow as pa
 
 from reco.io.ris import _ACCESSION, _NATIVE
 
@@ -36,6 +39,9 @@ _PUBMED_XREF = r"\bPUBMED\s+(\d{1,9})\b"
 _XREF_TAGS = ("PM", "AN", "M1", "M3", "U1", "XR")
 #: Bytes per chunk handed to polars (chunks end at a record's ``ER`` line).
 _CHUNK = 4 << 20
+#: The first five characters of a tag line (``XY  -``), of any tag and of the tags read.
+_TAG_HEADS = [f"{a}{b}  -" for a in ascii_uppercase for b in ascii_uppercase + digits]
+_USED_HEADS = [f"{t}  -" for t in sorted(_USED)]
 
 
 def parse_ris_file(path: str | Path, dialect: str) -> pl.DataFrame | None:
@@ -49,24 +55,30 @@ def _chunks(data: bytes, start: int) -> tuple[pl.Series, list[int]]:
 
     Every piece but the last ends just before the ``\\n`` that ends an ``ER`` line (that byte
     belongs to no piece), so that splitting each piece on ``\\n`` and concatenating gives the
-    file's lines, and a regular record never straddles two pieces.
+    file's lines, and a regular record never straddles two pieces. The series shares the
+    memory of ``data`` (an Arrow array over the bytes, no copy).
     """
     n = len(data)
     find = data.find
-    starts: list[int] = []
-    parts: list[pl.Series] = []
+    bounds = [start]  # piece, "\n", piece, "\n", ..., piece
+    starts = [start]
     a = start
-    while True:
-        starts.append(a)
-        b = find(b"\nER  -", a + _CHUNK) if a + _CHUNK < n else -1
+    while a + _CHUNK < n:
+        b = find(b"\nER  -", a + _CHUNK)
         if b >= 0:
             b = find(b"\n", b + 1)
         if b < 0:
-            parts.append(pl.Series([data[a:]], dtype=pl.Binary))
             break
-        parts.append(pl.Series([data[a:b]], dtype=pl.Binary))
+        bounds += [b, b + 1]
+        starts.append(b + 1)
         a = b + 1
-    return pl.concat(parts).rechunk(), starts  # one buffer: gathers share it
+    bounds.append(n)
+    arr = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(),
+        len(bounds) - 1,
+        [None, pa.py_buffer(array("q", bounds)), pa.py_buffer(data)],
+    )
+    return pl.Series(pl.from_arrow(arr)).gather_every(2), starts
 
 
 def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | None:
@@ -76,13 +88,17 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
     """
     if isinstance(data, list):
         data = data.pop()
-    if b"\r" in data:  # one line end for the byte offsets and line numbers
-        if b"\r\n" in data:
-            data = data.replace(b"\r\n", b"\n")
-        data = data.replace(b"\r", b"\n")
     if b"\x00" in data:
         return None
-    chunks, starts = _chunks(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0)
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if b"\r" in data:  # one line end (\n) for the byte offsets and line numbers
+        # CRLF is looked for in parallel, in pieces (a piece ending in CR may be one)
+        chunks, _ = _chunks(data, start)
+        if chunks.bin.contains(b"\r\n").any() or chunks.bin.ends_with(b"\r").any():
+            data = data.replace(b"\r\n", b"\n")
+        del chunks
+        data = data.replace(b"\r", b"\n")
+    chunks, starts = _chunks(data, start)
     del data
     try:
         text = chunks.cast(pl.String)
@@ -96,68 +112,71 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
         .with_columns(c("line").str.split("\n"))
         .explode("line")
         .with_row_index("idx")
-        .with_columns(tag=c("line").str.extract(_TAG_GROUP, 1), len=c("line").str.len_bytes())
+        .with_columns(head=c("line").str.head(5), len=c("line").str.len_bytes())
         .with_columns(
-            ty=(c("tag") == "TY").fill_null(False),
-            er=(c("tag") == "ER").fill_null(False),
-            fseq=c("tag").is_not_null().cum_sum(),
+            is_tag=c("head").is_in(_TAG_HEADS),
+            ty=c("head") == "TY  -",
+            er=c("head") == "ER  -",
             off=step.cum_sum() - step,
         )
         .with_columns(
+            fseq=c("is_tag").cum_sum(),
             rec=c("ty").cum_sum(),
+            # 1 from a TY line to its ER line, 0 between records (anything else: irregular)
             inside=(
                 c("ty").cum_sum().cast(pl.Int64)
                 - c("er").cum_sum().cast(pl.Int64)
                 + c("er").cast(pl.Int64)
             )
             == 1,
-            ftag=c("tag").forward_fill(),
         )
         .drop("len")
         .collect()
+        .lazy()
     )
     del text
-    check = lines.select(
-        n_ty=c("ty").sum(),
-        n_er=c("er").sum(),
-        bad_tag=(c("tag").is_not_null() & ~c("inside")).any(),
-    ).row(0, named=True)
-    n = check["n_ty"]
-    if n == 0 or check["n_er"] != n or check["bad_tag"]:
-        return None  # a record without ER, a stray ER or TY, tagged lines outside records
-    outside = lines.filter(c("tag").is_null() & ~c("inside")).select(
-        (c("line").str.strip_chars(_PY_SPACE) != "").any()
+    is_tag, inside = c("is_tag"), c("inside")
+    check, outside, fields, cont, ty, er = pl.collect_all(
+        [
+            lines.select(n_ty=c("ty").sum(), n_er=c("er").sum(), bad_tag=(is_tag & ~inside).any()),
+            lines.filter(~is_tag & ~inside).select(
+                (c("line").str.strip_chars(_PY_SPACE) != "").any()
+            ),
+            lines.filter(inside & c("head").is_in(_USED_HEADS)).select(
+                "rec",
+                "fseq",
+                tag=c("head").str.head(2),
+                value=c("line").str.slice(5).str.strip_chars(_PY_SPACE),
+            ),
+            lines.filter(~is_tag & inside)
+            .select("fseq", part=c("line").str.strip_chars(_PY_SPACE))
+            .filter(c("part") != ""),
+            lines.filter("ty").select("rec", "chunk", line_start=c("idx") + 1, s=c("off")),
+            lines.filter("er").select(
+                line_end=c("idx") + 1, e=c("off") + c("line").str.len_bytes()
+            ),
+        ]
     )
+    del lines
+    n, n_er, bad_tag = check.row(0)
+    if n == 0 or n_er != n or bad_tag:
+        return None  # a record without ER, a stray ER or TY, tagged lines outside records
     if outside.item():
         return None  # text between records: the exact parser reports it
-    used = c("ftag").is_in(_USED) & c("inside")
-    fields = lines.filter(used & c("tag").is_not_null()).select(
-        "rec", "fseq", "tag", value=c("line").str.slice(5).str.strip_chars(_PY_SPACE)
-    )
-    cont = (
-        lines.filter(used & c("tag").is_null())
-        .select("fseq", part=c("line").str.strip_chars(_PY_SPACE))
-        .filter(c("part") != "")
-    )
-    ty = lines.filter("ty").select("rec", "chunk", line_start=c("idx") + 1, s=c("off"))
-    er = lines.filter("er").select(line_end=c("idx") + 1, e=c("off") + c("line").str.len_bytes())
-    del lines
     if cont.height:
-        # continuation lines are joined to their field's first line with single spaces
-        extra = cont.group_by("fseq").agg(c("part").str.join(" ").alias("extra"))
-        fields = (
-            fields.join(extra, on="fseq", how="left")
-            .with_columns(
-                value=pl.when(c("extra").is_null())
-                .then("value")
-                .when(c("value") == "")
-                .then("extra")
-                .otherwise(pl.concat_str("value", pl.lit(" "), "extra"))
-            )
-            .drop("extra")
-        )
+        # continuation lines are joined to their field's first line with single spaces; a
+        # field is found by binary search (``fseq`` is sorted and unique among ``fields``)
+        extra = cont.group_by("fseq", maintain_order=True).agg(c("part").str.join(" "))
+        fseq = fields["fseq"]
+        pos = fseq.search_sorted(extra["fseq"]).clip(0, max(len(fseq) - 1, 0))
+        hit = fseq.gather(pos) == extra["fseq"]  # else the continuation of an unread tag
+        pos, part = pos.filter(hit), extra["part"].filter(hit)
+        head = fields["value"].gather(pos)
+        joined = pl.select(
+            pl.when(head == "").then(part).otherwise(pl.concat_str(head, pl.lit(" "), part))
+        ).to_series()
+        fields = fields.with_columns(fields["value"].scatter(pos, joined))
     del cont
-    # byte offsets of each record in its chunk (``off`` counts from the first chunk's start)
     pairs = pl.concat([ty, er], how="horizontal")
     del ty, er
     chunk = pairs["chunk"]
