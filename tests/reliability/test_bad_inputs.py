@@ -808,12 +808,6 @@ def _rank_inputs(tmp: Path, labelled: str) -> tuple[Path, Path]:
     return tmp / "dd" / "unique_records.parquet", labels
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="screening bug (workflow/reco/screening/data.py; not ours to edit): `reco screen rank "
-    "--records results/dedup/unique_records.parquet` fails with a polars InvalidOperationError "
-    "(cannot cast the list columns authors/keywords to String) instead of reading the table",
-)
 def test_rank_reads_the_dedup_parquet(tmp_path: Path) -> None:
     records, labels = _rank_inputs(tmp_path, "s:1,1\ns:2,0\n")
     argv = ["-q", "screen", "rank", "--records", str(records), "--labels", str(labels),
@@ -821,12 +815,6 @@ def test_rank_reads_the_dedup_parquet(tmp_path: Path) -> None:
     assert main(argv) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="screening bug (workflow/reco/screening/rank.py; not ours to edit): when every record "
-    "is labelled, `reco screen rank` raises sklearn's ValueError ('Found array with 0 sample(s)') "
-    "instead of writing an empty ranking or a RecoError",
-)
 def test_rank_with_nothing_left_to_rank(tmp_path: Path) -> None:
     records, labels = _rank_inputs(tmp_path, "s:1,1\ns:2,0\ns:3,0\n")
     table = tmp_path / "records.csv"

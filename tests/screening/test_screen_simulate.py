@@ -160,3 +160,31 @@ def test_other_model_from_the_command_line(tmp_path: Path) -> None:
     assert report["model"]["classifier"] == "nb" and report["model"]["growth"] == 0.05
     assert main(args + ["--model", "classifier=bogus"]) == 2
     assert main(args + ["--model", "nonsense"]) == 2
+
+
+def test_rank_reads_a_records_parquet_with_list_columns(tmp_path: Path) -> None:
+    source = pl.read_csv(FIXTURE, infer_schema=False).head(30)
+    records = tmp_path / "records.parquet"
+    source.drop("label_included").with_columns(
+        pl.col("title").str.split(" ").alias("keywords")
+    ).write_parquet(records)
+    known = source.head(10).select("record_id", pl.col("label_included").alias("label"))
+    known = known.with_columns(pl.Series("label", ["1"] + ["0"] * 9))
+    labels = tmp_path / "labels.csv"
+    known.write_csv(labels)
+    out = tmp_path / "out"
+    argv = ["-q", "screen", "rank", "--records", str(records), "--labels", str(labels)]
+    assert main([*argv, "--out", str(out)]) == 0
+    assert pl.read_csv(out / "ranked.csv").height == 20
+
+
+def test_rank_with_everything_labelled_writes_an_empty_list(tmp_path: Path) -> None:
+    records = tmp_path / "records.csv"
+    records.write_text("record_id,title,abstract\na,T,x\nb,U,y\n", encoding="utf-8")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("record_id,label\na,1\nb,0\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["-q", "screen", "rank", "--records", str(records), "--labels", str(labels)]
+    assert main([*argv, "--out", str(out)]) == 0
+    assert (out / "ranked.csv").read_text().strip() == "rank,record_id,score,title"
+    assert (out / "ranked.ris").read_text() == ""

@@ -48,7 +48,10 @@ def _read_table(path: Path) -> pl.DataFrame:
         )
     try:
         if path.suffix.lower() == ".parquet":
-            df = pl.read_parquet(path)
+            # Only the columns these commands use (a records table also has list columns).
+            names = pl.read_parquet_schema(path)
+            wanted = [c for c in ("record_id", "title", "abstract", *LABEL_COLUMNS) if c in names]
+            df = pl.read_parquet(path, columns=wanted)
             return df.with_columns(pl.col(c).cast(pl.String) for c in df.columns)
         return pl.read_csv(path, infer_schema=False, encoding="utf8")
     except pl.exceptions.NoDataError as exc:

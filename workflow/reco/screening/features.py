@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 import scipy.sparse as sp
 
-from reco.errors import ConfigError
+from reco.errors import ConfigError, SchemaError
 
 
 class FeatureExtractor(Protocol):
@@ -61,7 +61,14 @@ class Tfidf:
             max_df=self.max_df,
             dtype=np.float64,
         )
-        blocks = [word.fit_transform(texts)]
+        try:
+            blocks = [word.fit_transform(texts)]
+        except ValueError as exc:  # empty vocabulary: no title or abstract has a word
+            raise SchemaError(
+                "no words in any title or abstract",
+                column="title",
+                fix="check that the title and abstract columns are filled",
+            ) from exc
         if self.char_ngrams:
             char = TfidfVectorizer(
                 analyzer="char_wb",

@@ -23,12 +23,21 @@ def rank_records(
     records: Records, labels: dict[int, int], spec: ModelSpec, seed: int = 0
 ) -> pl.DataFrame:
     """One row per unlabelled record: rank (1 = screen first), record_id, score, title."""
-    X = make_features(spec.features, **spec.feature_params).fit_transform(
-        record_texts(records.titles, records.abstracts)
-    )
     labelled = np.asarray(sorted(labels), dtype=np.int64)
     y = np.asarray([labels[i] for i in labelled], dtype=np.int64)
     pool = np.setdiff1d(np.arange(len(records.record_ids)), labelled)
+    if len(pool) == 0:  # everything is labelled: nothing left to rank
+        return pl.DataFrame(
+            schema={
+                "rank": pl.Int64,
+                "record_id": pl.String,
+                "score": pl.Float64,
+                "title": pl.String,
+            }
+        )
+    X = make_features(spec.features, **spec.feature_params).fit_transform(
+        record_texts(records.titles, records.abstracts)
+    )
     rng = np.random.default_rng(seed)
     picks, scores = rank_pool(X, labelled, y, pool, spec, len(pool), rng)
     return pl.DataFrame(
