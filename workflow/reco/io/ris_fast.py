@@ -39,6 +39,8 @@ _PUBMED_XREF = r"\bPUBMED\s+(\d{1,9})\b"
 _XREF_TAGS = ("PM", "AN", "M1", "M3", "U1", "XR")
 #: Bytes per chunk handed to polars (chunks end at a record's ``ER`` line).
 _CHUNK = 4 << 20
+#: Pieces parsed together (the lines of a batch are held in memory at once).
+_BATCH = 8
 #: The first five characters of a tag line (``XY  -``), of any tag and of the tags read.
 _TAG_HEADS = [f"{a}{b}  -" for a in ascii_uppercase for b in ascii_uppercase + digits]
 _USED_HEADS = [f"{t}  -" for t in sorted(_USED)]
@@ -101,9 +103,36 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
     chunks, starts = _chunks(data, start)
     del data
     try:
-        text = chunks.cast(pl.String)
+        chunks.cast(pl.String)
     except pl.exceptions.PolarsError:
         return None  # not UTF-8
+    frames = []
+    rec0 = line0 = 0
+    for i in range(0, len(chunks), _BATCH):  # batches of whole records: less memory at once
+        got = _parse_batch(chunks.slice(i, _BATCH), starts[i : i + _BATCH], rec0, line0, dialect)
+        if got is None:
+            return None
+        frame, lines_in_batch = got
+        if frame is not None:
+            frames.append(frame)
+            rec0 += frame.height
+        line0 += lines_in_batch
+    if not frames:
+        return None  # no records
+    return pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+
+
+def _parse_batch(
+    chunks: pl.Series, starts: list[int], rec0: int, line0: int, dialect: str
+) -> tuple[pl.DataFrame | None, int] | None:
+    """Rows of the records in ``chunks`` (pieces that start after an ``ER`` line or at the
+    start of the file; None if none) and the number of lines they hold, or None if they are
+    irregular.
+
+    ``starts`` are the pieces' byte offsets in the file; ``rec0`` and ``line0`` the records and
+    lines before them.
+    """
+    text = chunks.cast(pl.String)
     c = pl.col
     step = c("len") + 1
     lines = (
@@ -111,7 +140,7 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
         .lazy()
         .with_columns(c("line").str.split("\n"))
         .explode("line")
-        .with_row_index("idx")
+        .with_row_index("idx", offset=line0)
         .with_columns(head=c("line").str.head(5), len=c("line").str.len_bytes())
         .with_columns(
             is_tag=c("head").is_in(_TAG_HEADS),
@@ -121,7 +150,7 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
         )
         .with_columns(
             fseq=c("is_tag").cum_sum(),
-            rec=c("ty").cum_sum(),
+            rec=c("ty").cum_sum().cast(pl.Int64) + rec0,
             # 1 from a TY line to its ER line, 0 between records (anything else: irregular)
             inside=(
                 c("ty").cum_sum().cast(pl.Int64)
@@ -132,8 +161,9 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
         )
         .drop("len")
         .collect()
-        .lazy()
     )
+    n_lines = lines.height
+    lines = lines.lazy()
     del text
     is_tag, inside = c("is_tag"), c("inside")
     check, outside, fields, cont, ty, er = pl.collect_all(
@@ -159,10 +189,12 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
     )
     del lines
     n, n_er, bad_tag = check.row(0)
-    if n == 0 or n_er != n or bad_tag:
+    if n_er != n or bad_tag:
         return None  # a record without ER, a stray ER or TY, tagged lines outside records
     if outside.item():
         return None  # text between records: the exact parser reports it
+    if n == 0:
+        return None, n_lines  # blank lines after the last record
     if cont.height:
         # continuation lines are joined to their field's first line with single spaces; a
         # field is found by binary search (``fseq`` is sorted and unique among ``fields``)
@@ -190,7 +222,7 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
         raw=c("piece").bin.slice(c("s") - c("shift"), c("e") - c("s")).cast(pl.String),
     )
     del chunks
-    return _assemble(base, fields, dialect)
+    return _assemble(base, fields, dialect), n_lines
 
 
 def _assemble(base: pl.DataFrame, fields: pl.DataFrame, dialect: str) -> pl.DataFrame:
