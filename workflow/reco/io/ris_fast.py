@@ -252,12 +252,17 @@ def _assemble(base: pl.DataFrame, fields: pl.DataFrame, dialect: str) -> pl.Data
     lists = (
         fields.lazy()
         .filter(tag.is_in(repeated + ("U1",) + xref))
-        .group_by("rec")
+        .group_by("rec", maintain_order=True)
         .agg(aggs)
         .collect()
     )
-    out = base.join(singles, on="rec", how="left").join(lists, on="rec", how="left")
-    del singles, lists
+    out = base
+    for part in (singles, lists):  # side by side when they have every record in order
+        if part["rec"].equals(out["rec"]):
+            out = out.hstack(part.drop("rec").get_columns())
+        else:
+            out = out.join(part, on="rec", how="left")
+    del singles, lists, part
     for t in _SINGLE + tuple(native_tags) + tuple(acc_tags):
         if t not in out.columns:
             out = out.with_columns(pl.lit(None, dtype=pl.String).alias(t))
