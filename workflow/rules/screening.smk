@@ -30,3 +30,62 @@ if screening_logs():
             "--out results/screening --counts {output.counts} > {log} 2>&1"
 
     TARGETS.extend(rules.tally_screening.output)
+
+
+#: Retrospective simulation of ML-prioritised screening (ranks only; never changes a count).
+SIMULATION = SCREENING.get("simulation") or {}
+
+
+def simulation_data():
+    """The labelled CSV to replay: configured data, else the review's own decisions."""
+    if SIMULATION.get("data"):
+        return resource(SIMULATION["data"])
+    return "results/screening/simulation/labels.csv"
+
+
+if screening_logs():
+
+    rule export_screening_labels:
+        input:
+            unique="results/dedup/unique_records.parquet",
+            status="results/screening/status.parquet",
+        output:
+            "results/screening/simulation/labels.csv",
+        log:
+            "logs/export_screening_labels.log",
+        params:
+            stage=SIMULATION.get("stage", "title_abstract"),
+        shell:
+            "{RECO} screen labels --unique {input.unique} --status {input.status} "
+            "--stage {params.stage} --out {output} > {log} 2>&1"
+
+
+if SIMULATION.get("enabled", True) and (SIMULATION.get("data") or screening_logs()):
+
+    rule simulate_screening:
+        input:
+            data=simulation_data(),
+        output:
+            metrics="results/screening/simulation/metrics.json",
+            order="results/screening/simulation/order.csv",
+            svg="results/screening/simulation/recall_curve.svg",
+            png="results/screening/simulation/recall_curve.png",
+            counts="results/counts/simulation.json",
+        log:
+            "logs/simulate_screening.log",
+        benchmark:
+            "logs/benchmarks/simulate_screening.tsv"
+        resources:
+            mem_mb=2000,
+            runtime=30,
+        params:
+            seed=SIMULATION.get("seed", 0),
+            model=" ".join(
+                f"--model {k}={v}"
+                for k, v in sorted((SIMULATION.get("model") or {}).items())
+            ),
+        shell:
+            "{RECO} screen simulate --data {input.data:q} --out results/screening/simulation "
+            "--seed {params.seed} {params.model} --counts {output.counts} > {log} 2>&1"
+
+    TARGETS.extend(rules.simulate_screening.output)

@@ -68,6 +68,9 @@ def _register_simulate(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--data", type=Path, required=True, help="labelled CSV")
     p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument(
+        "--counts", type=Path, help="also write the metrics as the stage counts JSON (for reports)"
+    )
     _add_model_options(p)
     p.set_defaults(func=_run_simulate)
 
@@ -77,6 +80,10 @@ def _run_simulate(args: argparse.Namespace) -> int:
     from reco.screening.simulate import simulate_file
 
     report = simulate_file(args.data, args.out, seed=args.seed, spec=_spec(args.model))
+    if args.counts:
+        from reco.fileio import write_json
+
+        write_json(args.counts, report)
     step(
         f"{args.data.name}: WSS@95 {report['wss_95']:.1f}, {report['n_to_95']} of "
         f"{report['n_records']} records to reach 95% recall; wrote {args.out}"

@@ -157,6 +157,7 @@ def simulate_file(
             "n_to_95": metrics.n_to_recall(random_labels, 0.95),
         },
         "oracle_saving_95": round((n - summary["n_to_95"]) / n, 4),
+        "recall_target_pct": 95,  # the recall level of n_to_95 and wss_95
         "seed": seed,
         "prior_record_ids": [data.record_ids[i] for i in prior],
         "model": spec.as_dict(),
