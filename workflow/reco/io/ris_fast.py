@@ -12,9 +12,12 @@ that both give identical rows on every real sample.
 
 from __future__ import annotations
 
+import io
 from array import array
+from collections.abc import Iterator
 from pathlib import Path
 from string import ascii_uppercase, digits
+from typing import BinaryIO
 
 import polars as pl
 import pyarrow as pa
@@ -39,17 +42,62 @@ _PUBMED_XREF = r"\bPUBMED\s+(\d{1,9})\b"
 _XREF_TAGS = ("PM", "AN", "M1", "M3", "U1", "XR")
 #: Bytes per chunk handed to polars (chunks end at a record's ``ER`` line).
 _CHUNK = 4 << 20
-#: Pieces parsed together (the lines of a batch are held in memory at once).
-_BATCH = 8
+#: Bytes read and parsed at a time (about; blocks end at an ``ER`` line).
+_BLOCK = 32 << 20
 #: The first five characters of a tag line (``XY  -``), of any tag and of the tags read.
 _TAG_HEADS = [f"{a}{b}  -" for a in ascii_uppercase for b in ascii_uppercase + digits]
 _USED_HEADS = [f"{t}  -" for t in sorted(_USED)]
 
 
 def parse_ris_file(path: str | Path, dialect: str) -> pl.DataFrame | None:
-    """:func:`parse_ris_frame` on a file's bytes, held only here so they are freed early."""
-    box = [Path(path).read_bytes()]
-    return parse_ris_frame(box, dialect)
+    """:func:`parse_ris_frame` on a file, read in blocks (never whole: less memory)."""
+    with open(path, "rb") as fh:
+        return _parse_blocks(_blocks(fh), dialect)
+
+
+def _normalise(buf: bytes) -> bytes:
+    """``buf`` with CRLF and CR line ends as LF (CRLF is looked for in parallel, in pieces)."""
+    if b"\r" not in buf:
+        return buf
+    pieces, _ = _chunks(buf, 0)
+    if pieces.bin.contains(b"\r\n").any() or pieces.bin.ends_with(b"\r").any():
+        buf = buf.replace(b"\r\n", b"\n")
+    del pieces
+    return buf.replace(b"\r", b"\n")
+
+
+def _blocks(fh: BinaryIO) -> Iterator[bytes]:
+    """The file in blocks of about ``_BLOCK`` bytes, without BOM, with LF line ends.
+
+    Every block but the last ends with an ``ER`` line; the LF after it is dropped (it separates
+    two blocks), so that splitting the blocks on LF gives the file's lines.
+    """
+    pending = carry = b""
+    first = True
+    while True:
+        got = fh.read(_BLOCK)
+        buf = carry + got
+        if first:
+            buf = buf.removeprefix(b"\xef\xbb\xbf")
+            first = False
+        carry = b""
+        if got and buf.endswith(b"\r"):  # it may be the CR of a CRLF cut by the read
+            buf, carry = buf[:-1], b"\r"
+        data = pending + _normalise(buf)
+        if not got:
+            yield data
+            return
+        j, i = -1, len(data)
+        while j < 0:  # the LF after the last complete ER line
+            i = data.rfind(b"\nER  -", 0, i)
+            if i < 0:
+                break
+            j = data.find(b"\n", i + 1)
+        if j < 0:
+            pending = data
+            continue
+        yield data[:j]
+        pending = data[j + 1 :]
 
 
 def _chunks(data: bytes, start: int) -> tuple[pl.Series, list[int]]:
@@ -90,33 +138,31 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
     """
     if isinstance(data, list):
         data = data.pop()
-    if b"\x00" in data:
-        return None
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    if b"\r" in data:  # one line end (\n) for the byte offsets and line numbers
-        # CRLF is looked for in parallel, in pieces (a piece ending in CR may be one)
-        chunks, _ = _chunks(data, start)
-        if chunks.bin.contains(b"\r\n").any() or chunks.bin.ends_with(b"\r").any():
-            data = data.replace(b"\r\n", b"\n")
-        del chunks
-        data = data.replace(b"\r", b"\n")
-    chunks, starts = _chunks(data, start)
-    del data
-    try:
-        chunks.cast(pl.String)
-    except pl.exceptions.PolarsError:
-        return None  # not UTF-8
+    return _parse_blocks(_blocks(io.BytesIO(data)), dialect)
+
+
+def _parse_blocks(blocks: Iterator[bytes], dialect: str) -> pl.DataFrame | None:
+    """The rows of all blocks (see :func:`_blocks`), or None if any is irregular."""
     frames = []
     rec0 = line0 = 0
-    for i in range(0, len(chunks), _BATCH):  # batches of whole records: less memory at once
-        got = _parse_batch(chunks.slice(i, _BATCH), starts[i : i + _BATCH], rec0, line0, dialect)
+    for block in blocks:
+        if b"\x00" in block:
+            return None
+        chunks, starts = _chunks(block, 0)
+        del block
+        try:
+            chunks.cast(pl.String)
+        except pl.exceptions.PolarsError:
+            return None  # not UTF-8
+        got = _parse_batch(chunks, starts, rec0, line0, dialect)
+        del chunks
         if got is None:
             return None
-        frame, lines_in_batch = got
+        frame, lines_in_block = got
         if frame is not None:
             frames.append(frame)
             rec0 += frame.height
-        line0 += lines_in_batch
+        line0 += lines_in_block
     if not frames:
         return None  # no records
     return pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
@@ -125,9 +171,8 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
 def _parse_batch(
     chunks: pl.Series, starts: list[int], rec0: int, line0: int, dialect: str
 ) -> tuple[pl.DataFrame | None, int] | None:
-    """Rows of the records in ``chunks`` (pieces that start after an ``ER`` line or at the
-    start of the file; None if none) and the number of lines they hold, or None if they are
-    irregular.
+    """Rows of the records in ``chunks`` (the pieces of one block; None if none) and the number
+    of lines they hold, or None if they are irregular.
 
     ``starts`` are the pieces' byte offsets in the file; ``rec0`` and ``line0`` the records and
     lines before them.
