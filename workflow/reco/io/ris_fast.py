@@ -1,9 +1,10 @@
 """Vectorised RIS reader for well-formed files: the same rows as :mod:`reco.io.ris`, much faster.
 
-The file's bytes are cut into a few dozen chunks at record ends (``ER`` lines) and handed to
-polars (Rust, multi-threaded) once: lines are split, tagged, numbered and gathered into fields
-with a handful of whole-column passes and one group-by per record, not a Python loop per line
-or record. Each record's raw text is a byte slice of its chunk. It handles only *regular* files:
+The file is read in blocks of about 32 MB that end at a record's ``ER`` line; each block is
+cut into a few pieces (also at ``ER`` lines) handed to polars (Rust, multi-threaded) without a
+copy, where lines are split, tagged, numbered and gathered into fields with a handful of
+whole-column passes, a pivot and one group-by per record, not a Python loop per line or record.
+Each record's raw text is a byte slice of its piece. It handles only *regular* files:
 valid UTF-8, every ``TY`` closed by exactly one ``ER``, nothing but blank lines between records,
 no Ovid numbering. Anything else returns ``None`` and the caller uses the line-exact Python
 parser (:func:`reco.io.ris.parse_ris`), which rejects and reports damaged records. A test checks
@@ -24,7 +25,6 @@ import pyarrow as pa
 
 from reco.io.ris import _ACCESSION, _NATIVE
 
-_TAG_GROUP = r"^([A-Z][A-Z0-9])  -"
 #: The characters Python's str.strip() removes (Rust's whitespace lacks U+001C..U+001F).
 _PY_SPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
@@ -59,7 +59,7 @@ def _normalise(buf: bytes) -> bytes:
     """``buf`` with CRLF and CR line ends as LF (CRLF is looked for in parallel, in pieces)."""
     if b"\r" not in buf:
         return buf
-    pieces, _ = _chunks(buf, 0)
+    pieces, _ = _chunks(buf)
     if pieces.bin.contains(b"\r\n").any() or pieces.bin.ends_with(b"\r").any():
         buf = buf.replace(b"\r\n", b"\n")
     del pieces
@@ -100,8 +100,8 @@ def _blocks(fh: BinaryIO) -> Iterator[bytes]:
         pending = data[j + 1 :]
 
 
-def _chunks(data: bytes, start: int) -> tuple[pl.Series, list[int]]:
-    """``data[start:]`` as a Binary series of pieces cut after ``ER`` lines, and their offsets.
+def _chunks(data: bytes) -> tuple[pl.Series, list[int]]:
+    """``data`` as a Binary series of pieces cut after ``ER`` lines, and their offsets.
 
     Every piece but the last ends just before the ``\\n`` that ends an ``ER`` line (that byte
     belongs to no piece), so that splitting each piece on ``\\n`` and concatenating gives the
@@ -110,9 +110,9 @@ def _chunks(data: bytes, start: int) -> tuple[pl.Series, list[int]]:
     """
     n = len(data)
     find = data.find
-    bounds = [start]  # piece, "\n", piece, "\n", ..., piece
-    starts = [start]
-    a = start
+    bounds = [0]  # piece, "\n", piece, "\n", ..., piece
+    starts = [0]
+    a = 0
     while a + _CHUNK < n:
         b = find(b"\nER  -", a + _CHUNK)
         if b >= 0:
@@ -148,7 +148,7 @@ def _parse_blocks(blocks: Iterator[bytes], dialect: str) -> pl.DataFrame | None:
     for block in blocks:
         if b"\x00" in block:
             return None
-        chunks, starts = _chunks(block, 0)
+        chunks, starts = _chunks(block)
         del block
         try:
             chunks.cast(pl.String)
