@@ -55,7 +55,7 @@ def parse_ris_file(path: str | Path, dialect: str) -> pl.DataFrame | None:
         return _parse_blocks(_blocks(fh), dialect)
 
 
-def _normalise(buf: bytes) -> bytes:
+def _normalise(buf: bytearray) -> bytes | bytearray:
     """``buf`` with CRLF and CR line ends as LF (CRLF is looked for in parallel, in pieces)."""
     if b"\r" not in buf:
         return buf
@@ -66,26 +66,47 @@ def _normalise(buf: bytes) -> bytes:
     return buf.replace(b"\r", b"\n")
 
 
-def _blocks(fh: BinaryIO) -> Iterator[bytes]:
-    """The file in blocks of about ``_BLOCK`` bytes, without BOM, with LF line ends.
+def _read_after(fh: BinaryIO, head: bytes, size: int) -> tuple[bytearray, bool]:
+    """``head`` followed by up to ``size`` bytes read from ``fh`` (one buffer, no extra copy),
+    and whether the end of the file was reached."""
+    buf = bytearray(len(head) + size)
+    buf[: len(head)] = head
+    filled = len(head)
+    with memoryview(buf) as view:
+        while filled < len(buf):
+            with view[filled:] as rest:
+                got = fh.readinto(rest)
+            if not got:
+                break
+            filled += got
+    eof = filled < len(buf)
+    del buf[filled:]
+    return buf, eof
+
+
+def _blocks(fh: BinaryIO) -> Iterator[tuple[bytes | bytearray, int]]:
+    """The file in blocks ``(buffer, end)`` (the block is ``buffer[:end]``) of about ``_BLOCK``
+    bytes, without BOM, with LF line ends.
 
     Every block but the last ends with an ``ER`` line; the LF after it is dropped (it separates
     two blocks), so that splitting the blocks on LF gives the file's lines.
     """
-    pending = carry = b""
+    pending = b""  # text after the last block (LF line ends) and a CR held back from the read
     first = True
     while True:
-        got = fh.read(_BLOCK)
-        buf = carry + got
+        buf, eof = _read_after(fh, pending, _BLOCK)
         if first:
-            buf = buf.removeprefix(b"\xef\xbb\xbf")
+            if buf.startswith(b"\xef\xbb\xbf"):
+                del buf[:3]
             first = False
         carry = b""
-        if got and buf.endswith(b"\r"):  # it may be the CR of a CRLF cut by the read
-            buf, carry = buf[:-1], b"\r"
-        data = pending + _normalise(buf)
-        if not got:
-            yield data
+        if not eof and buf.endswith(b"\r"):  # it may be the CR of a CRLF cut by the read
+            del buf[-1:]
+            carry = b"\r"
+        data = _normalise(buf)
+        del buf
+        if eof:
+            yield data, len(data)
             return
         j, i = -1, len(data)
         while j < 0:  # the LF after the last complete ER line
@@ -94,29 +115,29 @@ def _blocks(fh: BinaryIO) -> Iterator[bytes]:
                 break
             j = data.find(b"\n", i + 1)
         if j < 0:
-            pending = data
+            pending = bytes(data) + carry
             continue
-        yield data[:j]
-        pending = data[j + 1 :]
+        yield data, j
+        pending = bytes(data[j + 1 :]) + carry
 
 
-def _chunks(data: bytes) -> tuple[pl.Series, list[int]]:
-    """``data`` as a Binary series of pieces cut after ``ER`` lines, and their offsets.
+def _chunks(data: bytes | bytearray, end: int | None = None) -> tuple[pl.Series, list[int]]:
+    """``data[:end]`` as a Binary series of pieces cut after ``ER`` lines, and their offsets.
 
     Every piece but the last ends just before the ``\\n`` that ends an ``ER`` line (that byte
     belongs to no piece), so that splitting each piece on ``\\n`` and concatenating gives the
     file's lines, and a regular record never straddles two pieces. The series shares the
     memory of ``data`` (an Arrow array over the bytes, no copy).
     """
-    n = len(data)
+    n = len(data) if end is None else end
     find = data.find
     bounds = [0]  # piece, "\n", piece, "\n", ..., piece
     starts = [0]
     a = 0
     while a + _CHUNK < n:
-        b = find(b"\nER  -", a + _CHUNK)
+        b = find(b"\nER  -", a + _CHUNK, n)
         if b >= 0:
-            b = find(b"\n", b + 1)
+            b = find(b"\n", b + 1, n)
         if b < 0:
             break
         bounds += [b, b + 1]
@@ -141,14 +162,16 @@ def parse_ris_frame(data: bytes | list[bytes], dialect: str) -> pl.DataFrame | N
     return _parse_blocks(_blocks(io.BytesIO(data)), dialect)
 
 
-def _parse_blocks(blocks: Iterator[bytes], dialect: str) -> pl.DataFrame | None:
+def _parse_blocks(
+    blocks: Iterator[tuple[bytes | bytearray, int]], dialect: str
+) -> pl.DataFrame | None:
     """The rows of all blocks (see :func:`_blocks`), or None if any is irregular."""
     frames = []
     rec0 = line0 = 0
-    for block in blocks:
-        if b"\x00" in block:
+    for block, end in blocks:
+        if block.find(b"\x00", 0, end) >= 0:
             return None
-        chunks, starts = _chunks(block)
+        chunks, starts = _chunks(block, end)
         del block
         try:
             chunks.cast(pl.String)
