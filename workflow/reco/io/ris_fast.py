@@ -248,7 +248,9 @@ def _parse_batch(
             ),
             lines.filter(~is_tag & inside)
             .select("fseq", part=c("line").str.strip_chars(_PY_SPACE))
-            .filter(c("part") != ""),
+            .filter(c("part") != "")
+            .group_by("fseq")
+            .agg(c("part").str.join(" ")),
             lines.filter("ty").select("rec", "chunk", line_start=c("idx") + 1, s=c("off")),
             lines.filter("er").select(
                 line_end=c("idx") + 1, e=c("off") + c("line").str.len_bytes()
@@ -266,11 +268,10 @@ def _parse_batch(
     if cont.height:
         # continuation lines are joined to their field's first line with single spaces; a
         # field is found by binary search (``fseq`` is sorted and unique among ``fields``)
-        extra = cont.group_by("fseq", maintain_order=True).agg(c("part").str.join(" "))
         fseq = fields["fseq"]
-        pos = fseq.search_sorted(extra["fseq"]).clip(0, max(len(fseq) - 1, 0))
-        hit = fseq.gather(pos) == extra["fseq"]  # else the continuation of an unread tag
-        pos, part = pos.filter(hit), extra["part"].filter(hit)
+        pos = fseq.search_sorted(cont["fseq"]).clip(0, max(len(fseq) - 1, 0))
+        hit = fseq.gather(pos) == cont["fseq"]  # else the continuation of an unread tag
+        pos, part = pos.filter(hit), cont["part"].filter(hit)
         head = fields["value"].gather(pos)
         joined = pl.select(
             pl.when(head == "").then(part).otherwise(pl.concat_str(head, pl.lit(" "), part))
