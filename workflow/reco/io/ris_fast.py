@@ -197,8 +197,8 @@ def _parse_batch(
     """Rows of the records in ``chunks`` (the pieces of one block; None if none) and the number
     of lines they hold, or None if they are irregular.
 
-    ``starts`` are the pieces' byte offsets in the file; ``rec0`` and ``line0`` the records and
-    lines before them.
+    ``starts`` are the pieces' byte offsets in their block; ``rec0`` and ``line0`` the records
+    and lines before the block.
     """
     text = chunks.cast(pl.String)
     c = pl.col
@@ -283,7 +283,7 @@ def _parse_batch(
     chunk = pairs["chunk"]
     base = pairs.with_columns(
         piece=chunks.gather(chunk),
-        shift=pl.Series([s - starts[0] for s in starts], dtype=pl.Int64).gather(chunk),
+        shift=pl.Series(starts, dtype=pl.Int64).gather(chunk),  # the piece's start
     ).select(
         rec=c("rec").cast(pl.Int64),
         line_start=c("line_start").cast(pl.Int64),
