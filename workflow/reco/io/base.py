@@ -52,6 +52,23 @@ class Parsed:
     #: kept rows as a polars frame (the vectorised RIS reader) instead of ``rows``
     frame: Any = None
 
+    def add(
+        self,
+        ordinal: int,
+        line_start: int,
+        line_end: int,
+        raw: str,
+        *,
+        row: dict[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Record one record: kept (``row``, its parsed fields) or rejected (``reason``)."""
+        where = {"ordinal": ordinal, "line_start": line_start, "line_end": line_end, "raw": raw}
+        if reason is not None:
+            self.rejected.append({**where, "reason": reason})
+        else:
+            self.rows.append({**(row or {}), **where})
+
 
 def year_of(value: str | None) -> int | None:
     """The first plausible 4-digit year in a date string ("2019//", "2016/09//", "OCT 17 2019")."""
@@ -207,21 +224,5 @@ def split_open_close(
 def add_blocks(out: Parsed, text: str, blocks: list[Block], parse_block) -> None:  # noqa: ANN001
     """Append kept rows (``parse_block(text, start, end) -> dict``) and rejected rows to ``out``."""
     for ordinal, b in enumerate(blocks, 1):
-        raw = text[b.start : b.end]
-        if b.reason is None:
-            row = parse_block(text, b.start, b.end)
-            row["ordinal"] = ordinal
-            row["line_start"] = b.line_start
-            row["line_end"] = b.line_end
-            row["raw"] = raw
-            out.rows.append(row)
-        else:
-            out.rejected.append(
-                {
-                    "ordinal": ordinal,
-                    "line_start": b.line_start,
-                    "line_end": b.line_end,
-                    "reason": b.reason,
-                    "raw": raw,
-                }
-            )
+        row = parse_block(text, b.start, b.end) if b.reason is None else None
+        out.add(ordinal, b.line_start, b.line_end, text[b.start : b.end], row=row, reason=b.reason)

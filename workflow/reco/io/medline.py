@@ -88,20 +88,7 @@ def parse_nbib(text: str) -> Parsed:
             reason = "block of MEDLINE tags without a 'PMID- ' line (damaged or partial record)"
         elif i == len(blocks) - 1 and not text.endswith("\n") and "SO" not in tags:
             reason = "file ends inside this record (no 'SO' line and no final newline): truncated"
-        if reason:
-            out.rejected.append(
-                {
-                    "ordinal": ordinal,
-                    "line_start": ls,
-                    "line_end": le,
-                    "reason": reason,
-                    "raw": text[s:e],
-                }
-            )
-            continue
-        row = fields_of(tags)
-        row.update(ordinal=ordinal, line_start=ls, line_end=le, raw=text[s:e])
-        out.rows.append(row)
+        out.add(ordinal, ls, le, text[s:e], row=None if reason else fields_of(tags), reason=reason)
     if untagged:
         out.warnings.append(f"{untagged} untagged text block(s) outside records were ignored")
     out.records_in = len(_PMID.findall(text)) + sum(

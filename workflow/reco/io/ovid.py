@@ -90,20 +90,7 @@ def parse_ovid_tagged(text: str) -> Parsed:
             reason = "Ovid record with neither a title (TI) nor an accession (AN/UI): damaged"
         elif ordinal == len(marks) and not text.endswith("\n") and len(tags) < 3:
             reason = "file ends inside this record: truncated"
-        if reason:
-            out.rejected.append(
-                {
-                    "ordinal": ordinal,
-                    "line_start": ls,
-                    "line_end": le,
-                    "reason": reason,
-                    "raw": text[s:e],
-                }
-            )
-            continue
-        row = fields_of(tags)
-        row.update(ordinal=ordinal, line_start=ls, line_end=le, raw=text[s:e])
-        out.rows.append(row)
+        out.add(ordinal, ls, le, text[s:e], row=None if reason else fields_of(tags), reason=reason)
     head = text[: bounds[0]]
     if head.strip():
         out.warnings.append("text before the first '<1. >' record marker was ignored")

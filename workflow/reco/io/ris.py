@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reco.io.base import Parsed, first, pages_of, year_of
+from reco.io.base import LineCounter, Parsed, first, pages_of, year_of
 
 _BOUND = re.compile(r"^(TY|ER)  -[^\n]*", re.M)
 _FIELD = re.compile(r"^([A-Z][A-Z0-9])  -[ ]?([^\n]*(?:\n(?![A-Z][A-Z0-9]  -)[^\n]*)*)", re.M)
@@ -143,22 +143,6 @@ def fields_of(tags: dict[str, list[str]], dialect: str) -> dict[str, Any]:
     }
 
 
-class _Lines:
-    """Line number of a text offset, for offsets visited in increasing order."""
-
-    __slots__ = ("text", "pos", "line")
-
-    def __init__(self, text: str) -> None:
-        self.text, self.pos, self.line = text, 0, 1
-
-    def at(self, offset: int) -> int:
-        if offset < self.pos:
-            self.pos, self.line = 0, 1
-        self.line += self.text.count("\n", self.pos, offset)
-        self.pos = offset
-        return self.line
-
-
 def _line_end(text: str, pos: int) -> int:
     """Offset just past the end of the line containing ``pos`` (without its newline)."""
     nl = text.find("\n", pos)
@@ -177,7 +161,7 @@ def parse_ris(text: str, dialect: str = "ris") -> Parsed:
     if dialect == "ovid_ris" and _OVID_MARK.search(text):
         return _parse_ovid_numbered(text)
     out = Parsed(dialect=dialect)
-    lines = _Lines(text)
+    lines = LineCounter(text)
     rows, rejected = out.rows, out.rejected
     ordinal = 0
     open_at = -1
@@ -273,7 +257,7 @@ def _count_ty(text: str) -> int:
 def _parse_ovid_numbered(text: str) -> Parsed:
     """Ovid RIS: each record starts at a line ``<n>.``; tags after ``ER`` (NL ...) belong to it."""
     out = Parsed(dialect="ovid_ris")
-    lines = _Lines(text)
+    lines = LineCounter(text)
     marks = [m.start() for m in _OVID_MARK.finditer(text)]
     head = text[: marks[0]]
     if _TAGLINE.search(head):
@@ -284,21 +268,13 @@ def _parse_ovid_numbered(text: str) -> Parsed:
         ls = lines.at(s)
         le = ls + text.count("\n", s, e)
         tags = tags_of(text, s, e)
-        if "TY" not in tags or "ER" not in tags:
-            missing = " and ".join(t for t in ("TY", "ER") if t not in tags)
-            out.rejected.append(
-                {
-                    "ordinal": ordinal,
-                    "line_start": ls,
-                    "line_end": le,
-                    "reason": f"numbered Ovid record without its {missing} line "
-                    "(truncated or damaged record)",
-                    "raw": text[s:e],
-                }
-            )
-            continue
-        row = fields_of(tags, "ovid_ris")
-        row.update(ordinal=ordinal, line_start=ls, line_end=le, raw=text[s:e])
-        out.rows.append(row)
+        missing = " and ".join(t for t in ("TY", "ER") if t not in tags)
+        reason = (
+            f"numbered Ovid record without its {missing} line (truncated or damaged record)"
+            if missing
+            else None
+        )
+        row = None if missing else fields_of(tags, "ovid_ris")
+        out.add(ordinal, ls, le, text[s:e], row=row, reason=reason)
     out.records_in = len(marks)
     return out
