@@ -37,16 +37,9 @@ PHASES = {
 
 
 def prepare(workdir: Path) -> Path:
-    """A working directory for `snakemake --directory`.
-
-    render_reports names its .qmd sources relative to the working directory (workflow/rules/
-    report.smk does not resolve them from the repository), so the directory gets a `reports`
-    link to the repository's sources.
-    """
+    """A working directory for `snakemake --directory` (rules resolve the repository's own files
+    with repo_path(), so nothing needs to be copied or linked)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    link = workdir / "reports"
-    if not link.exists():
-        link.symlink_to(REPO / "reports", target_is_directory=True)
     return workdir
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import resource
 import subprocess
@@ -67,6 +68,7 @@ def _rule_times(workdir: Path) -> dict[str, float]:
 
 def full(base: Path) -> dict[str, object]:
     config = REPO / "config/config.yaml"
+    base.mkdir(parents=True, exist_ok=True)
     html_only = base / "html_only.yaml"
     html_only.write_text("report:\n  formats: [html]\n", encoding="utf-8")
     all_dir = prepare(base / "all_formats")
@@ -203,13 +205,14 @@ def main() -> int:
     ap.add_argument("--skip-full", action="store_true")
     ap.add_argument("--skip-scale", action="store_true")
     args = ap.parse_args()
-    report: dict[str, object] = {"cores": 2}
+    report: dict[str, object] = {"cores": 2, "load_average_at_start": os.getloadavg()}
     with tempfile.TemporaryDirectory(prefix="reco-bench-pipeline-") as tmp:
         if not args.skip_full:
             report["full"] = full(Path(tmp) / "full")
             print(json.dumps(report["full"]), file=sys.stderr)
         if not args.skip_scale:
             report["scale"] = scale(Path(tmp) / "scale", args.records)
+    report["load_average_at_end"] = os.getloadavg()
     report["self_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(report, indent=2))
     return 0

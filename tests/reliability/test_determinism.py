@@ -35,7 +35,7 @@ EXPECTED = [
 def test_two_clean_builds_are_byte_identical(
     clean_fixture_run: Path, runner: ModuleType, tmp_path: Path
 ) -> None:
-    second = tmp_path / "second run"
+    second = tmp_path / "second run (Zürich)"  # spaces and non-ASCII in the working directory
     runner.run(second, FIXTURE_CONFIG, cores=2)
     first_sums = runner.checksums(clean_fixture_run)
     second_sums = runner.checksums(second)

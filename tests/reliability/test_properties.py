@@ -60,7 +60,6 @@ def test_fold_title_never_raises_and_is_folded(text: str) -> None:
 )
 def test_normalise_doi_is_idempotent_and_doi_shaped(doi: str) -> None:
     once = prep.normalise_doi(doi)
-    assume(once is None or not once.endswith("/"))  # empty suffix: see the test below
     if once is not None:
         assert re.match(r"10\.\d{4,9}/", once), once
         assert once == once.lower()
