@@ -141,10 +141,14 @@ rule render_reports:
         engine=REPORT.get("engine", "auto"),
         formats=",".join(REPORT_FORMATS),
         date=REPORT_DATE,
+        titles=" ".join(
+            f"--title {shlex.quote(f'{stem}={title}')}"
+            for stem, title in sorted((REPORT.get("titles") or {}).items())
+        ),
     shell:
         "{RECO} report render {input.docs} --out-dir results/report --engine {params.engine} "
         "--formats {params.formats} --date {params.date:q} --numbers {input.numbers} "
-        "--results results > {log} 2>&1"
+        "--results results {params.titles} > {log} 2>&1"
 
 
 def explorer_inputs(wildcards):

@@ -44,6 +44,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--formats", default="html,pdf,docx", help="comma-separated: html,pdf,docx")
     r.add_argument("--engine", default="auto", choices=["auto", "quarto", "builtin"])
     r.add_argument("--date", required=True, help="document date (YYYY-MM-DD), from config")
+    r.add_argument(
+        "--title",
+        action="append",
+        default=[],
+        metavar="STEM=TITLE",
+        help="replace the title of the document STEM (e.g. reco=...), from config report.titles",
+    )
     r.add_argument("--numbers", type=Path, default=Path("results/report/numbers.json"))
     r.add_argument("--results", type=Path, default=Path("results"))
     r.set_defaults(func=run_render)
@@ -100,6 +107,7 @@ def run_render(args: argparse.Namespace) -> int:
     from reco.report import render
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    titles = dict(t.split("=", 1) for t in args.title if "=" in t)
     for qmd in args.qmd:
         render.render(
             qmd,
@@ -109,6 +117,7 @@ def run_render(args: argparse.Namespace) -> int:
             date=args.date,
             numbers=args.numbers,
             results=args.results,
+            title=titles.get(Path(qmd).stem),
         )
     return 0
 

@@ -108,6 +108,7 @@ def render_builtin(
     date: str,
     numbers: Path,
     results: Path,
+    title: str | None = None,
 ) -> list[Path]:
     """Execute ``qmd`` with the builtin engine and write ``<stem>.md`` plus the requested formats."""
     from reco.report import qmd as qmd_mod
@@ -121,7 +122,8 @@ def render_builtin(
     os.environ.update(env_vars)
     try:
         step(f"executing {qmd}")
-        result = qmd_mod.execute(qmd, fig_dir, meta_overrides={"date": str(date)})
+        overrides = {"date": str(date)} | ({"title": title} if title else {})
+        result = qmd_mod.execute(qmd, fig_dir, meta_overrides=overrides)
     finally:
         for k, v in saved.items():
             if v is None:
@@ -285,7 +287,13 @@ def _typst_date_kwargs(day: dt.date) -> dict[str, object]:
 
 
 def render_quarto(
-    qmd: Path, out_dir: Path, formats: Iterable[str], *, date: str, numbers: Path
+    qmd: Path,
+    out_dir: Path,
+    formats: Iterable[str],
+    *,
+    date: str,
+    numbers: Path,
+    title: str | None = None,
 ) -> list[Path]:
     """Render with the Quarto CLI (html, docx, and typst for PDF) into ``out_dir``."""
     written = []
@@ -301,6 +309,7 @@ def render_quarto(
                 to,
                 "-M",
                 f"date:{date}",
+                *(["-M", f"title:{title}"] if title else []),
                 "--output-dir",
                 str(out_dir.resolve()),
             ],
@@ -327,8 +336,9 @@ def render(
     date: str,
     numbers: str | Path,
     results: str | Path = "results",
+    title: str | None = None,
 ) -> list[Path]:
-    """Render one report; returns the files written."""
+    """Render one report; returns the files written. ``title`` replaces the document's own."""
     qmd, out_dir = Path(qmd), Path(out_dir)
     formats = list(formats)
     bad = [f for f in formats if f not in FORMATS]
@@ -342,7 +352,7 @@ def render(
     chosen = choose_engine(engine)
     step(f"rendering {qmd} with the {chosen} engine to {', '.join(formats)}")
     if chosen == "quarto":
-        return render_quarto(qmd, out_dir, formats, date=date, numbers=Path(numbers))
+        return render_quarto(qmd, out_dir, formats, date=date, numbers=Path(numbers), title=title)
     return render_builtin(
-        qmd, out_dir, formats, date=date, numbers=Path(numbers), results=Path(results)
+        qmd, out_dir, formats, date=date, numbers=Path(numbers), results=Path(results), title=title
     )
