@@ -35,6 +35,7 @@ from pathlib import Path
 
 from reco.fileio import atomic_path
 from reco.reconstruct import Context
+from reco.synthesis import coding
 
 MARK = "reconstructed"
 
@@ -706,21 +707,7 @@ _PT_WEIGHT = (
     ("PT11", 0.6),
 )
 _ELEMENTS = ("context", "mechanism_resource", "mechanism_reasoning", "outcome")
-CMO_HEADER = [
-    "record_id",
-    "pt",
-    "cmo_role",
-    "judgement",
-    "quote",
-    "note",
-    "rigour",
-    "relevance",
-    "evidence_type",
-    "ref_no",
-    "confidence",
-    "cited_line",
-    "provenance",
-]
+CMO_HEADER = [*coding.COLUMNS, *coding.OPTIONAL]  # the reader's own columns
 
 
 def _cmo_sheet(ctx, rng, works, screening, cite) -> Path:

@@ -24,7 +24,7 @@ import yaml
 
 from reco.fileio import atomic_open
 from reco.reconstruct import Context
-from reco.survey import codes
+from reco.survey import codes, inputs
 from reco.survey.workbook import form_rows, write_workbook
 
 LABEL = "RECONSTRUCTED (RECO reconstruction dataset; not real data)"
@@ -140,41 +140,9 @@ def build(ctx: Context) -> list[Path]:
     register, requests = _register_and_requests(pub["tables"], rng)
     coding = _coding(pub["tables"], register, requests, rng)
     written = [
-        _write_csv(
-            out / "organisations.csv", ["org_id", "name", "org_type", "nation", "region"], register
-        ),
-        _write_csv(
-            out / "requests.csv",
-            [
-                "request_id",
-                "org_id",
-                "wave",
-                "channel",
-                "date_sent",
-                "date_responded",
-                "outcome",
-                "contact_name",
-                "contact_email",
-                "contact_phone",
-                "notes",
-            ],
-            requests,
-        ),
-        _write_csv(
-            out / "response_coding.csv",
-            [
-                "request_id",
-                "org_id",
-                "services_described",
-                "category",
-                "integrated",
-                "other_models",
-                "commissioned_specific",
-                "coder",
-                "notes",
-            ],
-            coding,
-        ),
+        _write_csv(out / "organisations.csv", inputs.REGISTER.columns, register),
+        _write_csv(out / "requests.csv", inputs.REQUESTS.columns, requests),
+        _write_csv(out / "response_coding.csv", inputs.CODING.columns, coding),
     ]
     written.append(_audit(pub["figures"], register, coding, out / "audit_returns.xlsx", rng))
     written.append(_recruitment(pub["tables"], out / "recruitment_log.csv", rng))
@@ -665,23 +633,7 @@ def _recruitment(tables: dict[str, Any], path: Path, rng: random.Random) -> Path
         person["contact_name"], person["contact_email"], person["contact_phone"] = _person(rng)
         person["notes"] = "reconstructed"
     people.sort(key=lambda p: (p["date_recruited"], p["participant_id"]))
-    return _write_csv(
-        path,
-        [
-            "participant_id",
-            "site",
-            "participant_type",
-            "staff_setting",
-            "staff_role",
-            "mode",
-            "date_recruited",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "notes",
-        ],
-        people,
-    )
+    return _write_csv(path, inputs.RECRUITMENT.columns, people)
 
 
 README = f"""# Survey, audit and recruitment inputs — {LABEL}

@@ -34,6 +34,11 @@ class Spec:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
 
+    @property
+    def columns(self) -> list[str]:
+        """Every column, in the order the files are written (required, then optional)."""
+        return [*self.required, *self.optional]
+
 
 REGISTER = Spec("organisation register", ("org_id", "name", "org_type", "nation"), ("region",))
 REQUESTS = Spec(
