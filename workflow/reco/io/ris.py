@@ -162,50 +162,44 @@ def parse_ris(text: str, dialect: str = "ris") -> Parsed:
         return _parse_ovid_numbered(text)
     out = Parsed(dialect=dialect)
     lines = LineCounter(text)
-    rows, rejected = out.rows, out.rejected
     ordinal = 0
     open_at = -1
     prev_end = 0
     stray_text = 0
 
+    def add(start: int, end: int, *, reason: str | None = None) -> None:
+        """Record ``text[start:end]`` as the next record: parsed, or rejected with ``reason``."""
+        nonlocal ordinal
+        ordinal += 1
+        ls = lines.at(start)
+        row = None if reason else fields_of(tags_of(text, start, end), dialect)
+        le = ls + text.count("\n", start, end)
+        out.add(ordinal, ls, le, text[start:end], row=row, reason=reason)
+
     def stray(s: int, e: int) -> None:
-        nonlocal ordinal, stray_text
+        nonlocal stray_text
         if not text[s:e].strip():
             return
         m = _TAGLINE.search(text, s, e)
         if m is None:
             stray_text += 1
             return
-        e = _trim_end(text, s, e)
-        ordinal += 1
-        ls = lines.at(m.start())
-        rejected.append(
-            {
-                "ordinal": ordinal,
-                "line_start": ls,
-                "line_end": ls + text.count("\n", m.start(), e),
-                "reason": "tagged lines outside a record (no 'TY  - ' line before them); "
-                "the start of this record is missing",
-                "raw": text[m.start() : e],
-            }
+        add(
+            m.start(),
+            _trim_end(text, s, e),
+            reason="tagged lines outside a record (no 'TY  - ' line before them); "
+            "the start of this record is missing",
         )
 
     for m in _BOUND.finditer(text):
         pos = m.start()
         if m.group(1) == "TY":
             if open_at >= 0:
-                e = _trim_end(text, open_at, pos)
-                ordinal += 1
-                ls = lines.at(open_at)
-                rejected.append(
-                    {
-                        "ordinal": ordinal,
-                        "line_start": ls,
-                        "line_end": ls + text.count("\n", open_at, e),
-                        "reason": "record has no 'ER  -' end line before the next 'TY  -' line "
-                        "(truncated or damaged record)",
-                        "raw": text[open_at:e],
-                    }
+                add(
+                    open_at,
+                    _trim_end(text, open_at, pos),
+                    reason="record has no 'ER  -' end line before the next 'TY  -' line "
+                    "(truncated or damaged record)",
                 )
             else:
                 stray(prev_end, pos)
@@ -216,29 +210,14 @@ def parse_ris(text: str, dialect: str = "ris") -> Parsed:
                 stray(prev_end, pos)
                 prev_end = end
                 continue
-            ordinal += 1
-            row = fields_of(tags_of(text, open_at, end), dialect)
-            ls = lines.at(open_at)
-            row["ordinal"] = ordinal
-            row["line_start"] = ls
-            row["line_end"] = ls + text.count("\n", open_at, end)
-            row["raw"] = text[open_at:end]
-            rows.append(row)
+            add(open_at, end)
             open_at = -1
             prev_end = end
     if open_at >= 0:
-        e = _trim_end(text, open_at, len(text))
-        ordinal += 1
-        ls = lines.at(open_at)
-        rejected.append(
-            {
-                "ordinal": ordinal,
-                "line_start": ls,
-                "line_end": ls + text.count("\n", open_at, e),
-                "reason": "file ends inside this record (no 'ER  -' end line): the export is "
-                "truncated",
-                "raw": text[open_at:e],
-            }
+        add(
+            open_at,
+            _trim_end(text, open_at, len(text)),
+            reason="file ends inside this record (no 'ER  -' end line): the export is truncated",
         )
     else:
         stray(prev_end, len(text))
@@ -246,7 +225,7 @@ def parse_ris(text: str, dialect: str = "ris") -> Parsed:
         out.warnings.append(
             f"{stray_text} block(s) of untagged text outside records were ignored (not records)"
         )
-    out.records_in = _count_ty(text) + sum(1 for r in rejected if "no 'TY" in r["reason"])
+    out.records_in = _count_ty(text) + sum(1 for r in out.rejected if "no 'TY" in r["reason"])
     return out
 
 
