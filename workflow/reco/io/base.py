@@ -88,6 +88,19 @@ def first(values: list[str] | None) -> str | None:
     return None
 
 
+def collect_tags(pattern: re.Pattern[str], text: str, start: int, end: int) -> dict[str, list[str]]:
+    """``tag -> values`` of the ``(tag, value)`` matches of ``pattern`` in ``text[start:end]``;
+    a value spanning continuation lines is joined with single spaces."""
+    tags: dict[str, list[str]] = {}
+    for tag, value in pattern.findall(text, start, end):
+        if "\n" in value:
+            value = " ".join(p.strip() for p in value.split("\n") if p.strip())
+        else:
+            value = value.strip()
+        tags.setdefault(tag, []).append(value)
+    return tags
+
+
 def pages_of(start: str | None, end: str | None) -> str | None:
     """``SP``/``EP`` to one pages string; "123-9" in SP stays as it is; Ovid's "No"/"Specified" is none."""
     start = (start or "").strip()

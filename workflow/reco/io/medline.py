@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reco.io.base import LineCounter, Parsed, first, trim_end, year_of
+from reco.io.base import LineCounter, Parsed, collect_tags, first, trim_end, year_of
 
 _FIELD = re.compile(r"^([A-Z][A-Z0-9]{1,3}) *- ?([^\n]*(?:\n[ \t]+\S[^\n]*)*)", re.M)
 _BLOCK = re.compile(r"(?:^[ \t]*\n)+", re.M)
@@ -21,14 +21,7 @@ _DOI = re.compile(r"^(.*?)\s*\[doi\]$", re.I)
 
 
 def _tags(text: str, start: int, end: int) -> dict[str, list[str]]:
-    tags: dict[str, list[str]] = {}
-    for tag, value in _FIELD.findall(text, start, end):
-        if "\n" in value:
-            value = " ".join(p.strip() for p in value.split("\n") if p.strip())
-        else:
-            value = value.strip()
-        tags.setdefault(tag, []).append(value)
-    return tags
+    return collect_tags(_FIELD, text, start, end)
 
 
 def _doi(values: list[str] | None) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reco.io.base import LineCounter, Parsed, first, trim_end, year_of
+from reco.io.base import LineCounter, Parsed, collect_tags, first, trim_end, year_of
 
 _MARK = re.compile(r"^<(\d+)\. >[ \t]*$", re.M)
 _FIELD = re.compile(r"^([A-Z][A-Z0-9])  - ?([^\n]*(?:\n(?![A-Z][A-Z0-9]  -)[^\n]*)*)", re.M)
@@ -23,14 +23,7 @@ _SO_CITATION = re.compile(
 
 
 def _tags(text: str, start: int, end: int) -> dict[str, list[str]]:
-    tags: dict[str, list[str]] = {}
-    for tag, value in _FIELD.findall(text, start, end):
-        if "\n" in value:
-            value = " ".join(p.strip() for p in value.split("\n") if p.strip())
-        else:
-            value = value.strip()
-        tags.setdefault(tag, []).append(value)
-    return tags
+    return collect_tags(_FIELD, text, start, end)
 
 
 def fields_of(tags: dict[str, list[str]]) -> dict[str, Any]:
