@@ -181,3 +181,56 @@ def test_ebsco_and_ovid_ris_use_an_when_there_is_no_id(tmp_path):
     # a generic RIS does not take AN as the native id
     df = _ingest(tmp_path, "generic.ris", ebsco, dialect="ris").records
     assert df["record_id"][0] == "generic:1"
+
+
+EBSCO_L3 = """TY  - JOUR
+AN  - 150283836
+T1  - Gambling and mood disorders.
+L3  - 10.1080/16066359.2020.1867111
+DP  - EBSCOhost
+DB  - cin20
+ER  - 
+
+TY  - JOUR
+AN  - 150283837
+T1  - A record whose L3 is not a DOI.
+L3  - https://search.ebscohost.com/login.aspx?direct=true&db=cin20&AN=150283837
+DP  - EBSCOhost
+ER  - 
+
+TY  - JOUR
+AN  - 150283838
+T1  - DO wins over L3.
+DO  - 10.5555/reco.do
+L3  - 10.5555/reco.l3
+DP  - EBSCOhost
+ER  - 
+"""
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_ebsco_writes_the_doi_in_l3(tmp_path, monkeypatch, fast):
+    if not fast:  # the line-exact parser must agree with the vectorised reader
+        monkeypatch.setattr("reco.ingest.parse_ris_file", lambda *a: None)
+    df = _ingest(tmp_path, "cinahl.ris", EBSCO_L3).records
+    assert df["doi"].to_list() == ["10.1080/16066359.2020.1867111", None, "10.5555/reco.do"]
+    # L3 is "related records" in RIS: other dialects do not read a DOI from it
+    df = _ingest(tmp_path, "generic.ris", EBSCO_L3, dialect="ris").records
+    assert df["doi"].to_list() == [None, None, "10.5555/reco.do"]
+
+
+@pytest.mark.parametrize(
+    ("so", "volume", "issue", "pages"),
+    [
+        ("Advances in Dual Diagnosis. 13 (1) (pp 233-250), 2020. Date of Publication: 2020.",
+         "13", "1", "233-250"),
+        ("BMC Proceedings. Conference: PCD. Spain. 12 (Supplement 3) (no pagination), 2018.",
+         "12", "Supplement 3", None),
+        ("Addiction. 108 (2) :275-85, 2013", "108", "2", "275-85"),
+        ("Journal of Dual Diagnosis. 12 (pp 1-9), 2019.", "12", None, "1-9"),
+    ],
+)  # fmt: skip
+def test_ovid_so_citation(tmp_path, so, volume, issue, pages):
+    text = f"<1. >\nVN  - Ovid Technologies\nUI  - 1\nTI  - A title.\nSO  - {so}\n"
+    df = _ingest(tmp_path, "hmic.txt", text, dialect="ovid_tagged").records
+    assert df.select("volume", "issue", "pages").row(0) == (volume, issue, pages)

@@ -17,8 +17,11 @@ from reco.io.base import LineCounter, Parsed, collect_tags, first, trim_end, yea
 _MARK = re.compile(r"^<(\d+)\. >[ \t]*$", re.M)
 _FIELD = re.compile(r"^([A-Z][A-Z0-9])  - ?([^\n]*(?:\n(?![A-Z][A-Z0-9]  -)[^\n]*)*)", re.M)
 _SO_JOURNAL = re.compile(r"^(.+?)\.\s+(?=Conference:|\d)")
+#: "Journal. 13 (1) (pp 233-250), 2020.", "... 12 (3) :250-7, 2019", "... 12 (Supplement 3)
+#: (no pagination), 2018": volume, issue (optional), pages (either form) and year.
 _SO_CITATION = re.compile(
-    r"\.\s+(\d+)\s*\(([^)]*)\)\s*(?::\s*([^,\s]+)|\(no pagination\))?\s*,\s*((?:1[5-9]|20)\d\d)"
+    r"\.\s+(\d+)\s*(?:\((?!pp\b|no pagination)([^)]*)\))?\s*"
+    r"(?::\s*([^,\s]+)|\(pp\.?\s*([^)]*)\)|\(no pagination\))?\s*,\s*((?:1[5-9]|20)\d\d)"
 )
 
 
@@ -40,7 +43,7 @@ def fields_of(tags: dict[str, list[str]]) -> dict[str, Any]:
     if cite:
         volume = volume or cite.group(1)
         issue = issue or cite.group(2)
-        pages = pages or cite.group(3)
+        pages = pages or cite.group(3) or cite.group(4)
     keywords = [k for k in (g("MH") or []) + (g("KW") or []) if k]
     return {
         "native_id": native,

@@ -25,6 +25,9 @@ _OVID_MARK = re.compile(r"^\d+\.[ \t]*$", re.M)
 _PMID_IN = re.compile(r"^(\d{1,9})\s*\[PMID\]$", re.I)
 #: Cochrane CENTRAL cross-references: "PUBMED 31234567" (in AN, M1, M3, U1, PM or XR).
 _PUBMED_XREF = re.compile(r"\bPUBMED\s+(\d{1,9})\b")
+#: EBSCOhost (CINAHL, Academic Search, ...) writes the DOI in ``L3`` ("related records").
+DOI_IN_L3 = r"^10\.\d{4,9}/\S+$"
+_DOI_IN_L3 = re.compile(DOI_IN_L3)
 
 #: Per dialect: tags holding the native id (first present wins) and extra accession tags.
 _NATIVE: dict[str, tuple[str, ...]] = {
@@ -118,6 +121,10 @@ def fields_of(tags: dict[str, list[str]], dialect: str) -> dict[str, Any]:
         an = first(g("AN"))
         if an and an.isdigit():
             pmid = an
+    doi = first(g("DO")) or first(g("DI"))
+    if doi is None and dialect == "ebsco_ris":
+        l3 = first(g("L3"))
+        doi = l3 if l3 and _DOI_IN_L3.match(l3) else None
     abstract = g("AB") or g("N2")
     notes = g("N1")
     ab = " ".join(a for a in abstract if a) if abstract else None
@@ -132,7 +139,7 @@ def fields_of(tags: dict[str, list[str]], dialect: str) -> dict[str, Any]:
         "volume": first(g("VL")),
         "issue": first(g("IS")),
         "pages": pages_of(first(g("SP")), first(g("EP"))),
-        "doi": first(g("DO")) or first(g("DI")),
+        "doi": doi,
         "pmid": pmid,
         "accession": accession,
         "issn": first(g("SN")),

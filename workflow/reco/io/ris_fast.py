@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from reco.io import views
 from reco.io.blocks import BLOCK, blocks, line_ends
-from reco.io.ris import _ACCESSION, _NATIVE
+from reco.io.ris import _ACCESSION, _NATIVE, DOI_IN_L3
 
 #: The characters Python's str.strip() removes (Rust's whitespace lacks U+001C..U+001F).
 _PY_SPACE = (
@@ -37,7 +37,7 @@ _PY_SPACE = (
 )
 _SINGLE = (
     "TY", "TI", "T1", "CT", "PY", "Y1", "DA", "JF", "T2", "JO", "JA", "J2", "J1", "JI", "J9",
-    "VL", "IS", "SP", "EP", "DO", "DI", "SN", "LA", "DP", "AN", "ID", "UT", "U2",
+    "VL", "IS", "SP", "EP", "DO", "DI", "L3", "SN", "LA", "DP", "AN", "ID", "UT", "U2",
 )  # fmt: skip
 _LISTS = ("AU", "A1", "KW")
 _JOINED = {"AB": " ", "N2": " ", "N1": "\n"}
@@ -428,6 +428,9 @@ def _fields(out: pl.DataFrame, dialect: str) -> pl.DataFrame:
         pm_xref = pl.coalesce(*(f"x_{t}" for t in _XREF_TAGS))
     else:
         pm_xref = pl.lit(None, dtype=pl.String)
+    doi_l3 = pl.lit(None, dtype=pl.String)
+    if dialect == "ebsco_ris":
+        doi_l3 = pl.when(c("L3").str.contains(DOI_IN_L3)).then("L3")
     journal = pl.coalesce("JF", "T2", "JO")
     abbrev = pl.coalesce(
         "JA",
@@ -466,7 +469,7 @@ def _fields(out: pl.DataFrame, dialect: str) -> pl.DataFrame:
         volume=c("VL"),
         issue=c("IS"),
         pages=pages,
-        doi=pl.coalesce("DO", "DI"),
+        doi=pl.coalesce("DO", "DI", doi_l3),
         pmid=pmid,
         accession=pl.coalesce(*acc_tags) if len(acc_tags) > 1 else c(acc_tags[0]),
         issn=c("SN"),
