@@ -30,7 +30,7 @@ def test_outputs_and_contract(simulated: Path) -> None:
     report = json.loads((simulated / "metrics.json").read_text())
     for key in ("wss_95", "wss_100", "rrf_10", "n_to_95"):
         assert key in report
-    for rule in ("consecutive_irrelevant", "buscar", "knee"):
+    for rule in ("consecutive_irrelevant", "buscar", "buscar_streak", "knee"):
         assert set(report["stopping"][rule]) >= {"stopped_at", "recall"}
     order = pl.read_csv(simulated / "order.csv", infer_schema=False)
     source = pl.read_csv(FIXTURE, infer_schema=False)

@@ -61,6 +61,22 @@ def test_buscar_is_safe_on_random_order() -> None:
     assert np.mean(reached) >= 0.9
 
 
+def test_buscar_streak_needs_both_the_test_and_the_streak() -> None:
+    rule = stopping.BuscarStreak(n=50)
+    # The last relevant record is the 79th: the streak holds from 129 on, the test (80%) once the
+    # tail is long enough; the rule stops at the later of the two, never before 129.
+    labels = np.array([1, 0] * 40 + [0] * 1920)
+    at = stopping.first_stop(rule, labels, every=1)
+    test_at = stopping.first_stop(stopping.Buscar(confidence=0.8), labels, every=1)
+    assert at is not None and at >= max(129, test_at)
+    # A dry spell of 60 in the middle of a rich stretch: the streak alone would stop there,
+    # the test does not (too many relevant records are still likely to be unseen).
+    spell = np.array([1, 0] * 40 + [0] * 60 + [1, 0] * 40 + [0] * 1800)
+    assert stopping.first_stop(stopping.ConsecutiveIrrelevant(50), spell, every=1) == 129
+    at = stopping.first_stop(rule, spell, every=1)
+    assert at is not None and at > 220
+
+
 def test_evaluate_reports_every_rule() -> None:
     labels = np.array([1, 0] * 30 + [0] * 500)  # < 800 records: checked after every record
     out = stopping.evaluate(labels)

@@ -16,6 +16,9 @@ records screened when the rule first says stop (or None if it never does before 
   the knee is at least ``156 - min(relevant, 150)`` times the slope after it and at least
   ``min_screened`` (default 150) records have been screened.
 
+- ``buscar_streak``: ``buscar`` at 80% confidence *and* ``n`` (default 50) irrelevant records
+  in a row; the rule ``bench/screening.py`` measures against the issue's target.
+
 Rules are checked after every ``check_every`` records (default: 1, or N/400 for big sets), so a
 rule may stop up to that many records late, never early.
 """
@@ -164,9 +167,34 @@ class Knee:
         return self.slope_ratio(labels) >= threshold
 
 
+class BuscarStreak:
+    """``buscar`` at a lower confidence, guarded by a streak of irrelevant records: stop only
+    when the hypergeometric test rejects "recall < target" at ``confidence`` (default 80%)
+    *and* the last ``n`` (default 50) records were all irrelevant.
+
+    The test alone needs a long tail of irrelevant records when few relevant ones exist (it
+    assumes the last records are a random sample, while a ranked order front-loads relevant
+    ones); the streak alone stops in the middle of a dry spell on sets where relevant records
+    are spread out. Each covers the other's failure.
+    """
+
+    name = "buscar_streak"
+
+    def __init__(
+        self, recall_target: float = 0.95, confidence: float = 0.8, n: int = 50, bias: float = 1.0
+    ) -> None:
+        self.test = Buscar(recall_target, confidence, bias)
+        self.streak = ConsecutiveIrrelevant(n)
+        self.min_screened = n
+
+    def should_stop(self, labels: np.ndarray, n_total: int) -> bool:
+        return self.streak.should_stop(labels, n_total) and self.test.should_stop(labels, n_total)
+
+
 STOPPING_RULES: dict[str, Callable[..., StoppingRule]] = {
     "consecutive_irrelevant": ConsecutiveIrrelevant,
     "buscar": Buscar,
+    "buscar_streak": BuscarStreak,
     "knee": Knee,
 }
 
