@@ -189,14 +189,14 @@ T1  - Gambling and mood disorders.
 L3  - 10.1080/16066359.2020.1867111
 DP  - EBSCOhost
 DB  - cin20
-ER  - 
+ER  -
 
 TY  - JOUR
 AN  - 150283837
 T1  - A record whose L3 is not a DOI.
 L3  - https://search.ebscohost.com/login.aspx?direct=true&db=cin20&AN=150283837
 DP  - EBSCOhost
-ER  - 
+ER  -
 
 TY  - JOUR
 AN  - 150283838
@@ -204,7 +204,7 @@ T1  - DO wins over L3.
 DO  - 10.5555/reco.do
 L3  - 10.5555/reco.l3
 DP  - EBSCOhost
-ER  - 
+ER  -
 """
 
 
