@@ -107,6 +107,7 @@ def run_asreview(python: Path, driver: Path, data: Path, seed: int, prior: tuple
         capture_output=True,
         text=True,
         check=True,
+        cwd=driver.parent,  # ASReview writes a cache file (synergy_cache.sqlite) in its cwd
     )
     out = json.loads(done.stdout.strip().splitlines()[-1])
     return np.asarray(out["order"], dtype=np.int64), float(out["seconds"])
