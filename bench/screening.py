@@ -103,7 +103,14 @@ def asreview_python() -> Path:
 
 def run_asreview(python: Path, driver: Path, data: Path, seed: int, prior: tuple[int, int]):
     done = subprocess.run(
-        [str(python), str(driver), str(data), str(seed), f"{prior[0]},{prior[1]}", ASREVIEW_MODEL],
+        [
+            str(python),
+            str(driver),
+            str(data.resolve()),
+            str(seed),
+            f"{prior[0]},{prior[1]}",
+            ASREVIEW_MODEL,
+        ],
         capture_output=True,
         text=True,
         check=True,
