@@ -38,18 +38,15 @@ def read_after(fh: BinaryIO, head: bytes, size: int) -> tuple[bytearray, bool]:
     return buf, eof
 
 
-def _where(a: np.ndarray, below: int, equal: int) -> np.ndarray:
-    """Offsets of the bytes of ``a`` below ``below`` (or equal to ``equal`` if ``below`` is 0),
+def _where(a: np.ndarray, test: np.ufunc, value: int) -> np.ndarray:
+    """Offsets of the bytes ``x`` of ``a`` with ``test(x, value)`` (``np.equal``, ``np.less``),
     found in pieces of 4 MB with one reused mask (no array as large as ``a``)."""
     mask = np.empty(min(len(a), _PIECE), bool)
     found = [np.empty(0, np.int64)]
     for i in range(0, len(a), _PIECE):
         piece = a[i : i + _PIECE]
         m = mask[: len(piece)]
-        if below:
-            np.less(piece, below, out=m)
-        else:
-            np.equal(piece, equal, out=m)
+        test(piece, value, out=m)
         found.append(np.flatnonzero(m) + i)
     return np.concatenate(found)
 
@@ -61,8 +58,8 @@ def line_ends(buf: bytearray, end: int) -> tuple[bytearray, int, np.ndarray]:
     """
     a = np.frombuffer(buf, np.uint8, count=end)
     if buf.find(b"\r", 0, end) < 0:
-        return buf, end, _where(a, 0, 10)
-    ctrl = _where(a, 14, 0)  # one pass finds both LF and CR
+        return buf, end, _where(a, np.equal, 10)
+    ctrl = _where(a, np.less, 14)  # one pass finds both LF and CR
     kind = a[ctrl]
     cr = ctrl[kind == 13]
     after = cr + 1

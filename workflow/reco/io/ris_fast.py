@@ -245,7 +245,6 @@ def _parse_block(buf: bytearray, end: int, dialect: str) -> _Block | None:
             return None  # text between records: the exact parser reports it
     if not len(ty):
         return None, n_lines, ty, er  # blank lines only
-    rec_of_line = np.cumsum(is_tag & (code == _TY)) - 1
     read = tag_lines[_USED_CODE[tag_code]]
     start, stop = starts[read] + 5, stops[read]  # the value after "XY  -"
     _strip(a, start, stop)
@@ -256,7 +255,7 @@ def _parse_block(buf: bytearray, end: int, dialect: str) -> _Block | None:
         owner = tag_lines[np.searchsorted(tag_lines, cont) - 1]
         keep = _USED_CODE[code[owner]]
         _join_continuations(values, read, (cont[keep], owner[keep]), starts, stops)
-    fields = _Fields(values, code[read], rec_of_line[read], len(ty))
+    fields = _Fields(values, code[read], np.searchsorted(ty, read, "right") - 1, len(ty))
     table = fields.table(dialect)
     raw = views.views(values.data(), np.zeros(len(ty), np.int8), starts[ty], stops[er] - starts[ty])
     table = table.append_column("raw", views.column(raw, values.data()))
@@ -318,7 +317,7 @@ def _join_continuations(
     if not len(f):
         return
     end = stop[plain][::-1][last]
-    block = values.data()[:1]
+    block = values.data()[:1]  # the plain fields' values are all still in the block
     span = views.views(block, values.buffer[f], values.offset[f], end - values.offset[f])
     joined = (
         pl.Series(views.column(span, block))

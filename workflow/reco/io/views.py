@@ -43,8 +43,8 @@ def views(
     out = np.zeros((n, 2), np.uint64)
     length = length.astype(np.uint64)
     for b, arr in enumerate(data):
-        rows = np.flatnonzero(buffer == b) if buffer.any() else slice(None) if b == 0 else None
-        if rows is None or isinstance(rows, np.ndarray) and not len(rows):
+        rows = np.flatnonzero(buffer == b)
+        if not len(rows):
             continue
         off, size = offset[rows], length[rows]
         head = words(arr, off)  # bytes 0..7
@@ -54,9 +54,8 @@ def views(
         out[rows, 1] = np.uint64(b) | (off.astype(np.uint64) << np.uint64(32))
         short = np.flatnonzero(size <= _INLINE)
         if len(short):
-            at = rows[short] if isinstance(rows, np.ndarray) else short
             keep = _KEEP[np.clip(size[short].astype(np.int64) - 4, 0, 8)]
-            out[at, 1] = words(arr, off[short] + 4) & keep
+            out[rows[short], 1] = words(arr, off[short] + 4) & keep
     return out
 
 
