@@ -188,3 +188,28 @@ def test_rank_with_everything_labelled_writes_an_empty_list(tmp_path: Path) -> N
     assert main([*argv, "--out", str(out)]) == 0
     assert (out / "ranked.csv").read_text().strip() == "rank,record_id,score,title"
     assert (out / "ranked.ris").read_text() == ""
+
+
+def test_growth_zero_refits_after_every_record_and_the_schedule_refits_less() -> None:
+    data = read_labelled(FIXTURE)
+    X = make_features("tfidf_word").fit_transform(record_texts(data.titles, data.abstracts))
+    prior = choose_prior(data.labels, 0)
+    n = len(data.labels)
+    every = simulate(
+        X,
+        data.labels,
+        prior,
+        ModelSpec(features="tfidf_word", classifier="svm", classifier_params={}, growth=0.0),
+    )
+    scheduled = simulate(
+        X,
+        data.labels,
+        prior,
+        ModelSpec(features="tfidf_word", classifier="svm", classifier_params={}),
+    )
+    assert every.n_fits == n - 2  # one fit before each record after the two priors
+    assert scheduled.n_fits < every.n_fits
+    # Both are orders of all records, priors first.
+    for result in (every, scheduled):
+        assert sorted(result.order.tolist()) == list(range(n))
+        assert tuple(result.order[:2]) == prior

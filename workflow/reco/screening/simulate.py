@@ -11,7 +11,8 @@ after every record while fewer than ``1 / growth`` records are labelled, then af
 number of refits is about 1/growth + ln(growth * N) / ln(1 + growth) -- logarithmic in N -- so
 scoring the pool costs O(N log N) in all and training O(N / growth), instead of O(N^2) for a
 refit after every record. Logistic regression is warm-started from the previous fit; the
-linear SVMs (liblinear) refit from scratch, which this schedule keeps cheap.
+linear SVMs (liblinear) refit from scratch, which this schedule keeps cheap. ``growth = 0``
+refits after every record, as ASReview does (``bench/screening.py --replica`` uses it).
 """
 
 from __future__ import annotations
