@@ -44,21 +44,16 @@ sys.path.insert(0, str(REPO / "workflow"))
 from reco.screening import metrics, stopping  # noqa: E402
 from reco.screening.data import read_labelled  # noqa: E402
 from reco.screening.features import make_features, record_texts  # noqa: E402
-from reco.screening.simulate import ModelSpec, choose_prior, simulate  # noqa: E402
+from reco.screening.simulate import (  # noqa: E402
+    ASREVIEW_ELAS_U4,
+    ModelSpec,
+    choose_prior,
+    simulate,
+)
 
 DEFAULT_DATA = REPO.parent / "shared" / "benchmarks" / "screening"
 ASREVIEW_VERSION = "3.0.8"
 ASREVIEW_MODEL = "elas_u4"
-
-#: ASReview's elas_u4 expressed as a reco model (``--replica``); growth 0 = refit every record.
-ELAS_U4_REPLICA = ModelSpec(
-    features="tfidf_word",
-    classifier="svm",
-    classifier_params={"C": 0.11},
-    balance="balanced",
-    balance_ratio=9.8,
-    growth=0.0,
-)
 
 #: Stopping-rule settings evaluated besides the defaults (sensitivity; not tuned per set).
 STOP_VARIANTS: list[tuple[str, dict]] = [
@@ -174,7 +169,7 @@ def main() -> int:
         for name in args.classifiers
     }
     if args.replica:
-        variants["reco_elas_u4"] = ELAS_U4_REPLICA
+        variants["reco_elas_u4"] = ASREVIEW_ELAS_U4
     python = driver = None
     if not args.no_asreview:
         python = asreview_python()

@@ -48,6 +48,21 @@ class ModelSpec:
         return asdict(self)
 
 
+#: ASReview 3.0.8's default model ``elas_u4`` as a reco model: word 1-2-gram TF-IDF (sublinear,
+#: max_df 0.95), linear SVM C = 0.11, balancing ratio 9.8, max query, a refit after every record.
+#: With it reco reproduces ASReview's screening order (``bench/screening.py --replica``; a test
+#: checks it against orders ASReview wrote for the test fixture).
+ASREVIEW_ELAS_U4 = ModelSpec(
+    features="tfidf_word",
+    classifier="svm",
+    classifier_params={"C": 0.11},
+    query="max",
+    balance="balanced",
+    balance_ratio=9.8,
+    growth=0.0,
+)
+
+
 @dataclass
 class SimResult:
     order: np.ndarray  # row positions in screening order, priors first
