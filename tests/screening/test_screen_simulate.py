@@ -159,6 +159,13 @@ def test_other_model_from_the_command_line(tmp_path: Path) -> None:
     assert main(args + model) == 0
     report = json.loads((tmp_path / "metrics.json").read_text())
     assert report["model"]["classifier"] == "nb" and report["model"]["growth"] == 0.05
+    # Several settings after one --model work the same.
+    other = tmp_path / "one_flag"
+    together = ["--model", "features=tfidf_word", "classifier=svm", "growth=0"]
+    assert main(args[:-1] + [str(other)] + together) == 0
+    report = json.loads((other / "metrics.json").read_text())
+    assert report["model"]["classifier"] == "svm" and report["model"]["growth"] == 0.0
+    assert report["n_fits"] == 198  # growth 0: a refit before each of the 198 non-prior records
     assert main(args + ["--model", "classifier=bogus"]) == 2
     assert main(args + ["--model", "nonsense"]) == 2
 

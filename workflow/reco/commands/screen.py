@@ -21,7 +21,9 @@ _MODEL_HELP = (
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--model", action="append", default=[], metavar="KEY=VALUE", help=_MODEL_HELP)
+    p.add_argument(
+        "--model", action="extend", nargs="+", default=[], metavar="KEY=VALUE", help=_MODEL_HELP
+    )
 
 
 def _spec(pairs: list[str]):  # -> ModelSpec
