@@ -96,8 +96,10 @@ def asreview_python() -> Path:
     venv = cache / f"asreview-{ASREVIEW_VERSION}"
     python = venv / "bin" / "python"
     check = [str(python), "-c", "import asreview; print(asreview.__version__)"]
+    # Importing asreview writes a cache file (synergy_cache.sqlite) in the working directory, so
+    # every ASReview process runs in the venv's folder, never in the repository.
     if python.exists():
-        done = subprocess.run(check, capture_output=True, text=True)
+        done = subprocess.run(check, capture_output=True, text=True, cwd=venv)
         if done.returncode == 0 and done.stdout.strip() == ASREVIEW_VERSION:
             return python
     cache.mkdir(parents=True, exist_ok=True)
@@ -106,7 +108,7 @@ def asreview_python() -> Path:
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", f"asreview=={ASREVIEW_VERSION}"], check=True
     )
-    subprocess.run(check, check=True, capture_output=True)
+    subprocess.run(check, check=True, capture_output=True, cwd=venv)
     return python
 
 
@@ -123,7 +125,7 @@ def run_asreview(python: Path, driver: Path, data: Path, seed: int, prior: tuple
         capture_output=True,
         text=True,
         check=True,
-        cwd=driver.parent,  # ASReview writes a cache file (synergy_cache.sqlite) in its cwd
+        cwd=driver.parent,  # the venv's folder (see asreview_python)
     )
     out = json.loads(done.stdout.strip().splitlines()[-1])
     return np.asarray(out["order"], dtype=np.int64), float(out["seconds"])
