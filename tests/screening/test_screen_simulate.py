@@ -5,19 +5,29 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
 import pytest
 from reco.cli import main
 from reco.screening import classifiers, metrics
-from reco.screening.data import read_labelled
+from reco.screening.data import Labelled, read_labelled
 from reco.screening.features import make_features, record_texts
 from reco.screening.simulate import ASREVIEW_ELAS_U4, ModelSpec, choose_prior, simulate
 
 FIXTURE = (
     Path(__file__).resolve().parents[1] / "fixtures" / "screening" / "kitchenham_2010_subset.csv"
 )
+
+
+@pytest.fixture(scope="module")
+def word_features() -> tuple[Labelled, Any]:
+    """The fixture and its word TF-IDF, computed once for the tests that simulate directly."""
+    data = read_labelled(FIXTURE)
+    return data, make_features("tfidf_word").fit_transform(
+        record_texts(data.titles, data.abstracts)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +65,9 @@ def test_prioritisation_beats_random_order(simulated: Path) -> None:
     assert report["n_to_95"] <= report["random_order"]["n_to_95"] - 30
 
 
-def test_a_random_ranker_would_fail_the_margin(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_random_ranker_would_fail_the_margin(
+    monkeypatch: pytest.MonkeyPatch, word_features
+) -> None:
     """The threshold above discriminates: a classifier scoring at random stays below it."""
 
     class RandomScores:
@@ -73,8 +85,7 @@ def test_a_random_ranker_would_fail_the_margin(monkeypatch: pytest.MonkeyPatch) 
         proba = scores
 
     monkeypatch.setitem(classifiers.CLASSIFIERS, "random", RandomScores)
-    data = read_labelled(FIXTURE)
-    X = make_features("tfidf_word").fit_transform(record_texts(data.titles, data.abstracts))
+    data, X = word_features
     wss = []
     for seed in range(3):
         spec = ModelSpec(features="tfidf_word", classifier="random")
@@ -198,9 +209,10 @@ def test_rank_with_everything_labelled_writes_an_empty_list(tmp_path: Path) -> N
     assert (out / "ranked.ris").read_text() == ""
 
 
-def test_growth_zero_refits_after_every_record_and_the_schedule_refits_less() -> None:
-    data = read_labelled(FIXTURE)
-    X = make_features("tfidf_word").fit_transform(record_texts(data.titles, data.abstracts))
+def test_growth_zero_refits_after_every_record_and_the_schedule_refits_less(
+    word_features,
+) -> None:
+    data, X = word_features
     prior = choose_prior(data.labels, 0)
     n = len(data.labels)
     every = simulate(
@@ -227,14 +239,13 @@ ASREVIEW_ORDERS = FIXTURE.parent / "asreview_orders"
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_asreview_model_in_recos_loop_gives_asreviews_order(seed: int) -> None:
+def test_asreview_model_in_recos_loop_gives_asreviews_order(seed: int, word_features) -> None:
     """Same priors, balancing, features, classifier and query as ASReview 3.0.8 elas_u4: same order.
 
     The reference orders were written by ASReview itself (see the fixture README), so this
     checks the whole loop against an independent implementation, ties included.
     """
-    data = read_labelled(FIXTURE)
-    X = make_features("tfidf_word").fit_transform(record_texts(data.titles, data.abstracts))
+    data, X = word_features
     prior = choose_prior(data.labels, seed)
     expected = json.loads((ASREVIEW_ORDERS / f"{FIXTURE.stem}_{seed}_asreview.json").read_text())
     assert tuple(expected[:2]) == prior
