@@ -4,7 +4,8 @@ For each labelled set (default: the five real sets in ../shared/benchmarks/scree
 seed (default 0 1 2), both tools start from the same prior knowledge -- one relevant and one
 irrelevant record drawn with ``reco.screening.simulate.choose_prior(labels, seed)`` -- and
 screen everything. Reported per set and seed: WSS@95, WSS@100, RRF@10, records to 95% recall,
-seconds; for reco also every stopping rule (stopped_at, recall, saving vs the oracle's).
+seconds; for reco also every stopping rule (stopped_at, recall, saving vs the oracle's); per set
+the paired reco - ASReview WSS@95 difference of each seed (``diff_wss_95_by_seed``).
 
 ASReview pins ``rispy~=0.9`` (reco needs a newer rispy), so it runs from its own virtual
 environment, created on first use under ``$XDG_CACHE_HOME/reco-bench/asreview-3.0.8`` (default
