@@ -181,6 +181,64 @@ def test_other_model_from_the_command_line(tmp_path: Path) -> None:
     assert main(args + ["--model", "nonsense"]) == 2
 
 
+def test_model_parameters_from_the_command_line(tmp_path: Path, capsys) -> None:
+    """``*_params`` take a JSON object that reaches the classifier: another C, another order."""
+    base = ["-q", "screen", "simulate", "--data", str(FIXTURE), "--out"]
+    assert main([*base, str(tmp_path / "default")]) == 0
+    strong = 'classifier_params={"base": "svm", "base_params": {"C": 0.11}}'
+    assert (
+        main([*base, str(tmp_path / "c011"), "--model", strong, 'feature_params={"min_df": 1}'])
+        == 0
+    )
+    report = json.loads((tmp_path / "c011" / "metrics.json").read_text())
+    assert report["model"]["classifier_params"] == {"base": "svm", "base_params": {"C": 0.11}}
+    assert report["model"]["feature_params"] == {"min_df": 1}
+    orders = [(tmp_path / d / "order.csv").read_text() for d in ("default", "c011")]
+    assert orders[0] != orders[1]  # the parameter changed the model, not just the report
+    capsys.readouterr()
+    bad = {
+        'classifier_params={"base_params": {"Cx": 1}}': "does not fit 'multiview'",
+        "classifier_params=[1]": "needs a JSON object",
+        "classifier_params={C: 1}": "needs a JSON object",
+        'feature_params={"foo": 2}': "does not fit 'tfidf_views'",
+        "classifier=svm": "does not take the features 'tfidf_views'",
+        "features=tfidf_word": "classifier 'multiview' does not take",
+    }
+    for setting, says in bad.items():
+        assert main([*base, str(tmp_path / "bad"), "--model", setting]) == 2, setting
+        assert says in capsys.readouterr().err, setting
+    assert not (tmp_path / "bad").exists()
+
+
+@pytest.mark.slow
+def test_config_model_parameters_reach_the_command(repo: Path, tmp_path: Path) -> None:
+    """The rule quotes a config's ``classifier_params`` for the shell; reco reads them back."""
+    import shlex
+    import subprocess
+    import sys
+
+    import yaml
+    from reco.commands.screen import _spec
+
+    config = yaml.safe_load((repo / "config/config.yaml").read_text(encoding="utf-8"))
+    config["screening"]["simulation"]["model"] = {
+        "features": "tfidf_views",
+        "classifier": "multiview",
+        "classifier_params": {"base": "svm", "base_params": {"C": 0.11}},
+    }
+    configfile = tmp_path / "config with params.yaml"
+    configfile.write_text(yaml.safe_dump(config), encoding="utf-8")
+    cmd = [sys.executable, "-m", "snakemake", "-n", "-p", "--nolock", "--cores", "1",
+           "--configfile", str(configfile), "--forcerun", "simulate_screening"]  # fmt: skip
+    proc = subprocess.run(cmd, cwd=repo, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    line = next(x for x in proc.stdout.splitlines() if " screen simulate " in x)
+    words = shlex.split(line)
+    spec = _spec([words[i + 1] for i, w in enumerate(words) if w == "--model"])
+    assert spec.classifier_params == {"base": "svm", "base_params": {"C": 0.11}}
+    assert (spec.features, spec.classifier) == ("tfidf_views", "multiview")
+
+
 def test_rank_reads_a_records_parquet_with_list_columns(tmp_path: Path) -> None:
     source = pl.read_csv(FIXTURE, infer_schema=False).head(30)
     records = tmp_path / "records.parquet"

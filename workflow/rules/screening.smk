@@ -4,6 +4,15 @@
 SCREENING = config.get("screening") or {}
 
 
+def simulation_model_args():
+    """`--model KEY=VALUE` options from the config, parameter objects as quoted JSON."""
+    options = []
+    for key, value in sorted((SIMULATION.get("model") or {}).items()):
+        text = json.dumps(value) if isinstance(value, dict) else value
+        options.append("--model " + shlex.quote(f"{key}={text}"))
+    return " ".join(options)
+
+
 def screening_logs():
     """The decision logs from config, with their paths resolved."""
     return [dict(e, file=resource(e["file"])) for e in SCREENING.get("logs", [])]
@@ -80,10 +89,7 @@ if SIMULATION.get("enabled", True) and (SIMULATION.get("data") or screening_logs
             runtime=30,
         params:
             seed=SIMULATION.get("seed", 0),
-            model=" ".join(
-                f"--model {k}={v}"
-                for k, v in sorted((SIMULATION.get("model") or {}).items())
-            ),
+            model=simulation_model_args(),
         shell:
             "{RECO} screen simulate --data {input.data:q} --out results/screening/simulation "
             "--seed {params.seed} {params.model} --counts {output.counts} > {log} 2>&1"

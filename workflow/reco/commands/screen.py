@@ -15,8 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 _MODEL_HELP = (
-    "model setting as KEY=VALUE (features, classifier, query, balance, balance_ratio, growth)"
+    "model setting as KEY=VALUE (features, classifier, query, balance, balance_ratio, growth; "
+    "feature_params and classifier_params take a JSON object, e.g. "
+    'classifier_params=\'{"base": "svm", "base_params": {"C": 0.11}}\')'
 )
+_NUMBERS = ("balance_ratio", "growth")
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
@@ -26,26 +29,49 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _setting(key: str, value: str) -> object:
+    """One --model value: a number, a JSON object (the ``*_params`` keys) or a name."""
+    import json
+
+    from reco.errors import ConfigError
+
+    if key.endswith("_params"):
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"--model {key} needs a JSON object, got {value!r} ({exc.msg} at column {exc.colno})",
+                fix=f"quote it for the shell, e.g. --model '{key}={{\"C\": 0.11}}'",
+            ) from exc
+        if not isinstance(parsed, dict):
+            raise ConfigError(f"--model {key} needs a JSON object, got {value!r}")
+        return parsed
+    if key in _NUMBERS:
+        try:
+            return float(value)
+        except ValueError as exc:
+            raise ConfigError(f"--model {key} needs a number, got {value!r}") from exc
+    return value
+
+
 def _spec(pairs: list[str]):  # -> ModelSpec
     from dataclasses import fields
 
     from reco.errors import ConfigError
     from reco.screening.simulate import ModelSpec
 
-    kinds = {f.name: f.type for f in fields(ModelSpec)}
+    kinds = [f.name for f in fields(ModelSpec)]
     values: dict[str, object] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or key not in kinds or key.endswith("_params"):
+        if not sep or key not in kinds:
             raise ConfigError(
                 f"bad --model setting {pair!r}",
-                fix=f"use KEY=VALUE with KEY one of {', '.join(k for k in kinds if not k.endswith('_params'))}",
+                fix=f"use KEY=VALUE with KEY one of {', '.join(kinds)}",
             )
-        try:
-            values[key] = float(value) if key in ("balance_ratio", "growth") else value
-        except ValueError as exc:
-            raise ConfigError(f"--model {key} needs a number, got {value!r}") from exc
-    if values.get("classifier", ModelSpec.classifier) != ModelSpec.classifier:
+        values[key] = _setting(key, value)
+    changed = values.get("classifier", ModelSpec.classifier) != ModelSpec.classifier
+    if changed and "classifier_params" not in values:
         values["classifier_params"] = {}  # the default's parameters belong to its classifier
     spec = ModelSpec(**values)
     from reco.screening.balance import get_balancer
@@ -53,8 +79,32 @@ def _spec(pairs: list[str]):  # -> ModelSpec
     from reco.screening.features import make_features
     from reco.screening.query import get_query
 
-    make_features(spec.features)
-    make_classifier(spec.classifier)
+    for kind, name, build in (
+        (
+            "feature_params",
+            spec.features,
+            lambda: make_features(spec.features, **spec.feature_params),
+        ),
+        (
+            "classifier_params",
+            spec.classifier,
+            lambda: make_classifier(spec.classifier, **spec.classifier_params),
+        ),
+    ):
+        try:
+            build()
+        except TypeError as exc:  # a parameter the extractor or classifier does not take
+            raise ConfigError(
+                f"--model {kind} does not fit {name!r}: {exc}",
+                fix="see its parameters in reco/screening/features.py or classifiers.py",
+            ) from exc
+    views = getattr(make_features(spec.features, **spec.feature_params), "multiview", False)
+    if views != (spec.classifier == "multiview"):
+        raise ConfigError(
+            f"classifier {spec.classifier!r} does not take the features {spec.features!r}",
+            fix="use classifier=multiview with features=tfidf_views, and a single classifier "
+            "(svm, logistic, nb, ensemble) with features=tfidf_word, tfidf or embeddings",
+        )
     get_query(spec.query)
     get_balancer(spec.balance)
     return spec

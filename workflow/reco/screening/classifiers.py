@@ -147,6 +147,9 @@ class MultiView:
         self.view_params = view_params or []
         self.seed = seed
         self.members: list[Classifier] = []
+        # Fail now, not at the first fit, on an unknown base or a parameter it does not take.
+        for extra in [{}, *self.view_params]:
+            make_classifier(base, seed=seed, **(self.base_params | extra))
 
     def _views(self, X: Any) -> list[Any]:
         views = getattr(X, "views", None)

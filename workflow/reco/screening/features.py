@@ -120,6 +120,8 @@ class TfidfViews:
     """
 
     name = "tfidf_views"
+    #: Yields several matrices (:class:`Views`): only classifier ``multiview`` takes them.
+    multiview = True
 
     def __init__(self, **params: Any) -> None:
         self.word = Tfidf(char_ngrams=None, **params)
