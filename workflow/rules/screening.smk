@@ -4,15 +4,6 @@
 SCREENING = config.get("screening") or {}
 
 
-def simulation_model_args():
-    """`--model KEY=VALUE` options from the config, parameter objects as quoted JSON."""
-    options = []
-    for key, value in sorted((SIMULATION.get("model") or {}).items()):
-        text = json.dumps(value) if isinstance(value, dict) else value
-        options.append("--model " + shlex.quote(f"{key}={text}"))
-    return " ".join(options)
-
-
 def screening_logs():
     """The decision logs from config, with their paths resolved."""
     return [dict(e, file=resource(e["file"])) for e in SCREENING.get("logs", [])]
@@ -50,6 +41,15 @@ def simulation_data():
     if SIMULATION.get("data"):
         return resource(SIMULATION["data"])
     return "results/screening/simulation/labels.csv"
+
+
+def simulation_model_args():
+    """`--model KEY=VALUE` options from the config, parameter objects as quoted JSON."""
+    options = []
+    for key, value in sorted((SIMULATION.get("model") or {}).items()):
+        text = json.dumps(value) if isinstance(value, dict) else value
+        options.append("--model " + shlex.quote(f"{key}={text}"))
+    return " ".join(options)
 
 
 if screening_logs():

@@ -74,39 +74,7 @@ def _spec(pairs: list[str]):  # -> ModelSpec
     if changed and "classifier_params" not in values:
         values["classifier_params"] = {}  # the default's parameters belong to its classifier
     spec = ModelSpec(**values)
-    from reco.screening.balance import get_balancer
-    from reco.screening.classifiers import make_classifier
-    from reco.screening.features import make_features
-    from reco.screening.query import get_query
-
-    for kind, name, build in (
-        (
-            "feature_params",
-            spec.features,
-            lambda: make_features(spec.features, **spec.feature_params),
-        ),
-        (
-            "classifier_params",
-            spec.classifier,
-            lambda: make_classifier(spec.classifier, **spec.classifier_params),
-        ),
-    ):
-        try:
-            build()
-        except TypeError as exc:  # a parameter the extractor or classifier does not take
-            raise ConfigError(
-                f"--model {kind} does not fit {name!r}: {exc}",
-                fix="see its parameters in reco/screening/features.py or classifiers.py",
-            ) from exc
-    views = getattr(make_features(spec.features, **spec.feature_params), "multiview", False)
-    if views != (spec.classifier == "multiview"):
-        raise ConfigError(
-            f"classifier {spec.classifier!r} does not take the features {spec.features!r}",
-            fix="use classifier=multiview with features=tfidf_views, and a single classifier "
-            "(svm, logistic, nb, ensemble) with features=tfidf_word, tfidf or embeddings",
-        )
-    get_query(spec.query)
-    get_balancer(spec.balance)
+    spec.check()
     return spec
 
 

@@ -148,8 +148,13 @@ class MultiView:
         self.seed = seed
         self.members: list[Classifier] = []
         # Fail now, not at the first fit, on an unknown base or a parameter it does not take.
-        for extra in [{}, *self.view_params]:
-            make_classifier(base, seed=seed, **(self.base_params | extra))
+        for i in range(max(1, len(self.view_params))):
+            self._member(i)
+
+    def _member(self, view: int) -> Classifier:
+        """The base classifier of one view (base parameters, then the view's own)."""
+        extra = self.view_params[view] if view < len(self.view_params) else {}
+        return make_classifier(self.base, seed=self.seed, **(self.base_params | extra))
 
     def _views(self, X: Any) -> list[Any]:
         views = getattr(X, "views", None)
@@ -163,16 +168,7 @@ class MultiView:
     def fit(self, X: Any, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         views = self._views(X)
         if len(self.members) != len(views):
-            self.members = [
-                CLASSIFIERS[self.base](
-                    seed=self.seed,
-                    **(
-                        self.base_params
-                        | (self.view_params[i] if i < len(self.view_params) else {})
-                    ),
-                )
-                for i in range(len(views))
-            ]
+            self.members = [self._member(i) for i in range(len(views))]
         for member, view in zip(self.members, views, strict=True):
             member.fit(view, y, sample_weight=sample_weight)
 

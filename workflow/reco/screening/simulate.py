@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from reco.errors import ConfigError
 from reco.screening.balance import get_balancer
 from reco.screening.classifiers import make_classifier
 from reco.screening.query import get_query
@@ -46,6 +47,34 @@ class ModelSpec:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def check(self) -> None:
+        """Raise ConfigError, before any work, on a part or parameter that cannot run."""
+        from reco.screening.features import make_features
+
+        try:
+            extractor = make_features(self.features, **self.feature_params)
+        except TypeError as exc:  # a parameter the extractor does not take
+            raise _unfit("feature_params", self.features, exc) from exc
+        try:
+            make_classifier(self.classifier, **self.classifier_params)
+        except TypeError as exc:
+            raise _unfit("classifier_params", self.classifier, exc) from exc
+        if getattr(extractor, "multiview", False) != (self.classifier == "multiview"):
+            raise ConfigError(
+                f"classifier {self.classifier!r} does not take the features {self.features!r}",
+                fix="use classifier=multiview with features=tfidf_views, and a single classifier "
+                "(svm, logistic, nb, ensemble) with features=tfidf_word, tfidf or embeddings",
+            )
+        get_query(self.query)
+        get_balancer(self.balance)
+
+
+def _unfit(kind: str, name: str, exc: TypeError) -> ConfigError:
+    return ConfigError(
+        f"--model {kind} does not fit {name!r}: {exc}",
+        fix="see its parameters in reco/screening/features.py or classifiers.py",
+    )
 
 
 #: ASReview 3.0.8's default model ``elas_u4`` as a reco model: word 1-2-gram TF-IDF (sublinear,
