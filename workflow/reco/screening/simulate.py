@@ -176,14 +176,12 @@ def simulate_file(
     from reco.fileio import write_csv, write_json
     from reco.screening import metrics, stopping
     from reco.screening.data import read_labelled
-    from reco.screening.features import make_features, record_texts
+    from reco.screening.features import featurise, make_features
     from reco.screening.plot import recall_plot
 
     spec = spec or ModelSpec()
     data = read_labelled(data_path)
-    X = make_features(spec.features, **spec.feature_params).fit_transform(
-        record_texts(data.titles, data.abstracts)
-    )
+    X = featurise(make_features(spec.features, **spec.feature_params), data.titles, data.abstracts)
     prior = choose_prior(data.labels, seed)
     result = simulate(X, data.labels, prior, spec, seed)
     ordered = data.labels[result.order]

@@ -1,0 +1,60 @@
+"""Text preparation for screening features: cleaning, number masking and title weighting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from reco.errors import ConfigError
+from reco.screening.features import TextCleaner, featurise, make_features, record_texts
+
+
+def test_cleaner_strips_markup_decodes_entities_and_masks_numbers() -> None:
+    clean = TextCleaner(strip_markup=True, mask_numbers=True)
+    out = clean("<p>Lansoprazole 30 mg &amp; 12.5% <i>vs</i> 2,5 ml</p>")
+    assert "<" not in out and "&amp;" not in out and "&" in out
+    assert "lansoprazole" in out and " vs " in out
+    assert not any(d in out for d in "123456789")
+    assert out.split().count("0") == 3
+    # Off by default: the single extractors stay raw, as ASReview reads the text.
+    assert TextCleaner()("<p>Dose 30</p>") == "<p>dose 30</p>"
+
+
+def test_record_texts_repeat_the_title() -> None:
+    assert record_texts(["T"], ["A"]) == ["T A"]
+    assert record_texts(["T", None], ["A", "B"], title_repeats=2) == ["T T A", "B"]
+    assert record_texts(["T"], [None], title_repeats=2) == ["T T"]
+
+
+def _rows_equal(X, i: int, j: int) -> bool:
+    return all(np.allclose(v[i].toarray(), v[j].toarray()) for v in X.views)
+
+
+def test_default_views_ignore_numbers_and_markup() -> None:
+    titles = ["Omeprazole 20 mg in reflux", "Omeprazole 40 mg in reflux", "Cost models"]
+    abstracts = ["<p>A trial in 120 patients.</p>", "A trial in 96 patients.", "Software."]
+    X = featurise(make_features("tfidf_views"), titles, abstracts)
+    assert _rows_equal(X, 0, 1)
+    raw = featurise(
+        make_features("tfidf_views", mask_numbers=False, strip_markup=False), titles, abstracts
+    )
+    assert not _rows_equal(raw, 0, 1)
+
+
+def test_title_terms_weigh_more_than_abstract_terms() -> None:
+    # Record 0 has "alpha" in its title and "beta" in its abstract; record 1 shares only alpha,
+    # record 2 only beta, each in its abstract. Counting titles twice makes record 0 closer to 1.
+    titles = ["alpha", "gamma", "delta", "epsilon trial", "zeta trial"]
+    abstracts = ["beta", "alpha", "beta", "eta trial", "theta trial"]
+    for repeats in (2, 1):
+        X = featurise(make_features("tfidf_views", title_repeats=repeats), titles, abstracts)
+        word = X.views[0].toarray()
+        to_title_term, to_abstract_term = word[0] @ word[1], word[0] @ word[2]
+        if repeats == 2:
+            assert to_title_term > 1.2 * to_abstract_term > 0
+        else:
+            assert to_title_term == pytest.approx(to_abstract_term)
+
+
+def test_title_repeats_must_be_positive() -> None:
+    with pytest.raises(ConfigError, match="title_repeats"):
+        make_features("tfidf_views", title_repeats=0)
