@@ -62,7 +62,6 @@ STOP_VARIANTS: list[tuple[str, dict]] = [
     ("consecutive_irrelevant", {"n": 150}),
     ("consecutive_irrelevant", {"n": 200}),
     ("buscar", {"confidence": 0.9}),
-    ("knee", {"max_ratio": 56.0}),
 ]
 
 DRIVER = r'''

@@ -25,6 +25,18 @@ def test_knee_hand_computed() -> None:
     assert stopping.first_stop(stopping.Knee(), labels, every=1) == 309
 
 
+def test_knee_56_hand_computed() -> None:
+    # Same curve; threshold = max(6, 56 - 50) = 6: 50/99 * (s - 99) >= 6  <=>  s >= 110.88,
+    # but not before min_screened = 150 -> stop at 150. The published threshold waits for 309.
+    labels = np.array([1, 0] * 50 + [0] * 400)
+    assert stopping.first_stop(stopping.make_rule("knee_56"), labels, every=1) == 150
+    # 5 relevant at 1, 3, ..., 9: threshold 56 - 5 = 51, knee at x = 9, slope before 5/9;
+    # 5/9 * (s - 9) >= 51  <=>  s >= 100.8 -> 101 once min_screened no longer decides.
+    rule = stopping.make_rule("knee_56", min_screened=10)
+    labels = np.array([1, 0] * 5 + [0] * 400)
+    assert stopping.first_stop(rule, labels, every=1) == 101
+
+
 def test_knee_waits_for_min_screened() -> None:
     # A steep start but fewer than 150 records: no stop before 150.
     labels = np.array([1] * 20 + [0] * 200)
