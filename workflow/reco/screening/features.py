@@ -4,8 +4,8 @@ Features are fitted on the titles and abstracts of *all* records (unsupervised, 
 screening tools do. Available:
 
 - ``tfidf_views``: the default, word 1-2-gram TF-IDF and character 3-5-gram TF-IDF as two views
-  (classifier ``multiview``), on cleaned text (see :class:`TextCleaner`) with the title counted
-  twice;
+  (classifier ``multiview``), on cleaned text (see :class:`TextCleaner`: markup stripped, and
+  numbers masked in the word view) with the title counted twice;
 - ``tfidf``: TF-IDF of word 1-2-grams plus character 3-5-grams within words, each block
   L2-normalised and stacked;
 - ``tfidf_word``: TF-IDF of word 1-2-grams only (raw text, as ASReview's ``elas_u4``);
@@ -66,7 +66,8 @@ class TextCleaner:
       decoded, as some databases export abstracts with markup;
     - ``mask_numbers``: every number (``12``, ``0.5``, ``2,5``) replaced by the placeholder
       ``0``, so doses, sample sizes and years do not become features; the word tokeniser
-      (two or more characters) then ignores it and the character view sees one placeholder.
+      (two or more characters) then ignores it. The default views mask numbers in the word view
+      only.
     """
 
     def __init__(self, strip_markup: bool = False, mask_numbers: bool = False) -> None:
@@ -178,8 +179,9 @@ class TfidfViews:
     A classifier per view, scores averaged (classifier ``multiview``): the word view is best
     where topics are named consistently, the character view where spelling varies (drug names,
     plurals, hyphenation), and averaging keeps most of the better one's gain on each set.
-    Unlike the single extractors (kept raw to reproduce ASReview), these defaults clean the
-    text and count the title twice (README, "Screening prioritisation" has the measurements).
+    Unlike the single extractors (kept raw to reproduce ASReview), these defaults strip markup,
+    count the title twice and mask numbers in the word view (README, "Screening prioritisation"
+    has the measurements).
     """
 
     name = "tfidf_views"
@@ -193,10 +195,10 @@ class TfidfViews:
         mask_numbers: bool = True,
         **params: Any,
     ) -> None:
-        shared = dict(
-            title_repeats=title_repeats, strip_markup=strip_markup, mask_numbers=mask_numbers
-        )
-        self.word = Tfidf(char_ngrams=None, **shared, **params)
+        shared = dict(title_repeats=title_repeats, strip_markup=strip_markup)
+        # Numbers are masked for words only: as words they are noise (doses, sample sizes, years),
+        # while the character view keeps its n-grams of codes and units ("5-ht2", "40mg").
+        self.word = Tfidf(char_ngrams=None, mask_numbers=mask_numbers, **shared, **params)
         self.char = Tfidf(word_ngrams=(1, 1), char_ngrams=(3, 5), **shared, **params)
         self.title_repeats = self.word.title_repeats
 
