@@ -130,16 +130,7 @@ class Tfidf:
                 fix="check that the title and abstract columns are filled",
             ) from exc
         if self.char_ngrams:
-            char = TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=self.char_ngrams,
-                preprocessor=self.clean,
-                sublinear_tf=True,
-                min_df=max(2, self.min_df),
-                max_df=self.max_df,
-                dtype=np.float64,
-            )
-            blocks.append(self.char_weight * char.fit_transform(texts))
+            blocks.append(self.char_weight * self.fit_char(texts))
         matrix = sp.hstack(blocks, format="csr")
         # Rows normalised to unit length so both blocks weigh the same for every record.
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
