@@ -44,7 +44,6 @@ sys.path.insert(0, str(REPO / "workflow"))
 
 from reco.screening import metrics, stopping  # noqa: E402
 from reco.screening.data import read_labelled  # noqa: E402
-from reco.screening.features import featurise, make_features  # noqa: E402
 from reco.screening.simulate import (  # noqa: E402
     ASREVIEW_ELAS_U4,
     ModelSpec,
@@ -204,8 +203,7 @@ def main() -> int:
                 start = time.perf_counter()
                 key = (vspec.features, json.dumps(vspec.feature_params, sort_keys=True))
                 if key not in features_by_name:
-                    extractor = make_features(vspec.features, **vspec.feature_params)
-                    features_by_name[key] = featurise(extractor, data.titles, data.abstracts)
+                    features_by_name[key] = vspec.featurise(data.titles, data.abstracts)
                 sim = simulate(features_by_name[key], labels, prior, vspec, seed)
                 seconds = time.perf_counter() - start
                 ordered = labels[sim.order]

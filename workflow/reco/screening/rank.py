@@ -15,7 +15,6 @@ import polars as pl
 
 from reco.fileio import atomic_open, write_csv
 from reco.screening.data import Records
-from reco.screening.features import featurise, make_features
 from reco.screening.simulate import ModelSpec, rank_pool
 
 
@@ -35,9 +34,7 @@ def rank_records(
                 "title": pl.String,
             }
         )
-    X = featurise(
-        make_features(spec.features, **spec.feature_params), records.titles, records.abstracts
-    )
+    X = spec.featurise(records.titles, records.abstracts)
     rng = np.random.default_rng(seed)
     picks, scores = rank_pool(X, labelled, y, pool, spec, len(pool), rng)
     return pl.DataFrame(

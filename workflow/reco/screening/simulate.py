@@ -18,6 +18,7 @@ refits after every record, as ASReview does (``bench/screening.py --replica`` us
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,12 +49,22 @@ class ModelSpec:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def check(self) -> None:
-        """Raise ConfigError, before any work, on a part or parameter that cannot run."""
+    def extractor(self) -> Any:
+        """The feature extractor this setting names, with its parameters."""
         from reco.screening.features import make_features
 
+        return make_features(self.features, **self.feature_params)
+
+    def featurise(self, titles: Sequence[str | None], abstracts: Sequence[str | None]) -> Any:
+        """The feature matrix of these records (fitted on all of them, no labels)."""
+        from reco.screening.features import featurise
+
+        return featurise(self.extractor(), titles, abstracts)
+
+    def check(self) -> None:
+        """Raise ConfigError, before any work, on a part or parameter that cannot run."""
         try:
-            extractor = make_features(self.features, **self.feature_params)
+            extractor = self.extractor()
         except TypeError as exc:  # a parameter the extractor does not take
             raise _unfit("feature_params", self.features, exc) from exc
         try:
@@ -176,12 +187,11 @@ def simulate_file(
     from reco.fileio import write_csv, write_json
     from reco.screening import metrics, stopping
     from reco.screening.data import read_labelled
-    from reco.screening.features import featurise, make_features
     from reco.screening.plot import recall_plot
 
     spec = spec or ModelSpec()
     data = read_labelled(data_path)
-    X = featurise(make_features(spec.features, **spec.feature_params), data.titles, data.abstracts)
+    X = spec.featurise(data.titles, data.abstracts)
     prior = choose_prior(data.labels, seed)
     result = simulate(X, data.labels, prior, spec, seed)
     ordered = data.labels[result.order]
