@@ -64,3 +64,12 @@ def test_title_terms_weigh_more_than_abstract_terms() -> None:
 def test_title_repeats_must_be_positive() -> None:
     with pytest.raises(ConfigError, match="title_repeats"):
         make_features("tfidf_views", title_repeats=0)
+
+
+def test_default_character_view_uses_3_and_4_grams() -> None:
+    # " abcdef " (char_wb pads words with spaces) has six 3-grams, five 4-grams and four 5-grams;
+    # two records share it (min_df 2) and a third keeps it under max_df.
+    texts = (["abcdef", "abcdef", "xy"], ["", "", ""])
+    assert featurise(make_features("tfidf_views"), *texts).views[1].shape[1] == 6 + 5
+    wider = make_features("tfidf_views", char_ngrams=[3, 5])
+    assert featurise(wider, *texts).views[1].shape[1] == 6 + 5 + 4

@@ -9,7 +9,7 @@ used by the uncertainty query). Available:
 - ``svm``: linear support vector machine (squared hinge, liblinear);
 - ``ensemble``: logistic + SVM + naive Bayes on one feature matrix, z-scored scores averaged;
 - ``multiview``: the default. One base classifier (SVM, C = 1) per feature view of
-  ``tfidf_views`` -- word 1-2-grams and character 3-5-grams -- with the two views' z-scored
+  ``tfidf_views`` -- word 1-2-grams and character 3-4-grams -- with the two views' z-scored
   scores averaged. Word n-grams win where topics are named consistently, character n-grams
   where spelling varies (drug names, plurals, hyphenation); the average keeps most of the
   better view's gain on each set. ``bench/screening.py --classifiers logistic nb svm`` compares
