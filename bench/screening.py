@@ -141,6 +141,16 @@ def scores(labels_in_order: np.ndarray, n_total: int) -> dict:
     }
 
 
+def labelled_files(folder: Path, names: list[str] | None) -> list[Path]:
+    """The labelled CSV files of ``folder`` (only those named, if ``names``); exits if none."""
+    files = sorted(folder.glob("*.csv"))
+    if names:
+        files = [f for f in files if f.stem in names]
+    if not files:
+        sys.exit(f"no labelled CSV files in {folder}")
+    return files
+
+
 def mean(values) -> float:
     return round(float(np.mean(list(values))), 2)
 
@@ -158,11 +168,7 @@ def main() -> int:
     parser.add_argument("--save-orders", type=Path, help="write each run's screening orders here")
     args = parser.parse_args()
 
-    files = sorted(args.data.glob("*.csv"))
-    if args.sets:
-        files = [f for f in files if f.stem in args.sets]
-    if not files:
-        sys.exit(f"no labelled CSV files in {args.data}")
+    files = labelled_files(args.data, args.sets)
     spec = ModelSpec()
     # Single classifiers on word TF-IDF (the default's word view), to compare with the default.
     variants = {"reco": spec} | {

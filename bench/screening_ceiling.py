@@ -29,8 +29,8 @@ from reco.screening import metrics  # noqa: E402
 from reco.screening.ceiling import cross_validated_order  # noqa: E402
 from reco.screening.data import read_labelled  # noqa: E402
 from reco.screening.simulate import ASREVIEW_ELAS_U4, ModelSpec  # noqa: E402
+from screening import DEFAULT_DATA, labelled_files  # noqa: E402  (bench/screening.py)
 
-DEFAULT_DATA = REPO.parent / "shared" / "benchmarks" / "screening"
 MODELS = {"reco": ModelSpec(), "elas_u4": ASREVIEW_ELAS_U4}
 
 
@@ -42,12 +42,8 @@ def main() -> int:
     parser.add_argument("--sets", nargs="+", help="only these set names (file stems)")
     args = parser.parse_args()
 
-    files = sorted(args.data.glob("*.csv"))
-    if args.sets:
-        files = [f for f in files if f.stem in args.sets]
-    if not files:
-        sys.exit(f"no labelled CSV files in {args.data}")
     sets: dict = {}
+    files = labelled_files(args.data, args.sets)
     for path in files:
         data = read_labelled(path)
         entry: dict = {"n_records": len(data.labels), "n_relevant": int(data.labels.sum())}
