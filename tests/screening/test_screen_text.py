@@ -73,3 +73,11 @@ def test_default_character_view_uses_3_and_4_grams() -> None:
     assert featurise(make_features("tfidf_views"), *texts).views[1].shape[1] == 6 + 5
     wider = make_features("tfidf_views", char_ngrams=[3, 5])
     assert featurise(wider, *texts).views[1].shape[1] == 6 + 5 + 4
+
+
+def test_view_n_gram_lengths_are_settable() -> None:
+    titles, abstracts = ["alpha beta", "alpha beta", "gamma"], ["", "", ""]
+    unigrams = make_features("tfidf_views", word_ngrams=[1, 1], title_repeats=1)
+    assert featurise(unigrams, titles, abstracts).views[0].shape[1] == 3  # no "alpha beta"
+    default = make_features("tfidf_views", title_repeats=1)
+    assert featurise(default, titles, abstracts).views[0].shape[1] == 4

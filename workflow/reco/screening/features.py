@@ -185,14 +185,17 @@ class TfidfViews:
         title_repeats: int = 2,
         strip_markup: bool = True,
         mask_numbers: bool = True,
+        word_ngrams: tuple[int, int] = (1, 2),
         char_ngrams: tuple[int, int] = (3, 4),
         **params: Any,
     ) -> None:
         shared = dict(title_repeats=title_repeats, strip_markup=strip_markup)
         # Numbers are masked for words only: as words they are noise (doses, sample sizes, years),
         # while the character view keeps its n-grams of codes and units ("5-ht2", "40mg").
-        self.word = Tfidf(char_ngrams=None, mask_numbers=mask_numbers, **shared, **params)
-        self.char = Tfidf(word_ngrams=(1, 1), char_ngrams=char_ngrams, **shared, **params)
+        self.word = Tfidf(
+            word_ngrams=word_ngrams, char_ngrams=None, mask_numbers=mask_numbers, **shared, **params
+        )
+        self.char = Tfidf(char_ngrams=char_ngrams, **shared, **params)
         self.title_repeats = self.word.title_repeats
 
     def fit_transform(self, texts: Sequence[str]) -> Views:
