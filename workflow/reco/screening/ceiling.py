@@ -17,13 +17,8 @@ from typing import Any
 import numpy as np
 
 from reco.errors import ConfigError
-from reco.screening.classifiers import make_classifier
+from reco.screening.classifiers import _zscore, make_classifier
 from reco.screening.simulate import ModelSpec, rank_pool
-
-
-def _zscore(x: np.ndarray) -> np.ndarray:
-    sd = float(x.std())
-    return (x - x.mean()) / sd if sd > 0 else np.zeros_like(x)
 
 
 def cross_validated_scores(
