@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
+import scipy.sparse.linalg  # noqa: F401  (sp.linalg.norm)
 from reco.errors import ConfigError
-from reco.screening.features import TextCleaner, featurise, make_features, record_texts
+from reco.screening.features import (
+    TextCleaner,
+    featurise,
+    make_features,
+    normalise_rows,
+    record_texts,
+)
 
 
 def test_cleaner_strips_markup_decodes_entities_and_masks_numbers() -> None:
@@ -81,3 +89,42 @@ def test_view_n_gram_lengths_are_settable() -> None:
     assert featurise(unigrams, titles, abstracts).views[0].shape[1] == 3  # no "alpha beta"
     default = make_features("tfidf_views", title_repeats=1)
     assert featurise(default, titles, abstracts).views[0].shape[1] == 4
+
+
+def test_pivoted_length_normalisation_by_hand() -> None:
+    # Row lengths 1 and 3 (pivot = their mean, 2), slope 0.5: divisors 1.5 and 2.5.
+    matrix = sp.csr_matrix(np.array([[1.0, 0.0], [0.0, 3.0], [0.0, 0.0]]))
+    out = normalise_rows(matrix, pivot_slope=0.5).toarray()
+    np.testing.assert_allclose(out, [[1 / 1.5, 0.0], [0.0, 3 / 2.5], [0.0, 0.0]])
+    # Without a slope (or at slope 1) every non-empty row has unit length.
+    for slope in (None, 1.0):
+        np.testing.assert_allclose(normalise_rows(matrix, slope).toarray()[:2], [[1, 0], [0, 1]])
+
+
+def test_pivoted_views_keep_short_records_short() -> None:
+    # A title-only record and records with abstracts: pivoting leaves short records' rows
+    # shorter than unit length and long ones longer, in both views.
+    titles = ["omeprazole reflux", "omeprazole trial", "lansoprazole trial", "cost model"]
+    abstracts = [
+        "",
+        "A randomised trial of omeprazole in reflux oesophagitis in adults.",
+        "A randomised trial of lansoprazole for ulcers in adults over ten weeks.",
+        "A cost model of reflux treatment.",
+    ]
+    plain = featurise(make_features("tfidf_views"), titles, abstracts)
+    pivoted = featurise(make_features("tfidf_views", pivot_slope=0.85), titles, abstracts)
+    for before, after in zip(plain.views, pivoted.views, strict=True):
+        np.testing.assert_allclose(sp.linalg.norm(before, axis=1), 1.0)
+        lengths = sp.linalg.norm(after, axis=1)
+        assert lengths.min() < 0.95 and lengths.max() > 1.0
+        # The direction of every row is unchanged: only its length is.
+        cosines = np.asarray(before.multiply(after).sum(axis=1)).ravel() / lengths
+        np.testing.assert_allclose(cosines, 1.0)
+    # In the word view the title-only record is the shortest.
+    assert np.argmin(sp.linalg.norm(pivoted.views[0], axis=1)) == 0
+
+
+def test_pivot_slope_must_be_in_range() -> None:
+    for bad in (0, 1.5, -0.2):
+        with pytest.raises(ConfigError, match="pivot_slope"):
+            make_features("tfidf_views", pivot_slope=bad)

@@ -83,7 +83,10 @@ class TextCleaner:
 
 
 class Tfidf:
-    """Word (and optionally character) n-gram TF-IDF, sublinear term frequency."""
+    """Word (and optionally character) n-gram TF-IDF, sublinear term frequency.
+
+    Rows have unit length, or a pivoted length with ``pivot_slope`` (:func:`normalise_rows`).
+    """
 
     def __init__(
         self,
@@ -95,6 +98,7 @@ class Tfidf:
         title_repeats: int = 1,
         strip_markup: bool = False,
         mask_numbers: bool = False,
+        pivot_slope: float | None = None,
     ) -> None:
         self.name = "tfidf" if char_ngrams else "tfidf_word"
         self.word_ngrams = tuple(word_ngrams)
@@ -109,6 +113,12 @@ class Tfidf:
             )
         self.title_repeats = int(title_repeats)
         self.clean = TextCleaner(strip_markup, mask_numbers)
+        if pivot_slope is not None and not 0 < float(pivot_slope) <= 1:
+            raise ConfigError(
+                f"pivot_slope must be in (0, 1], not {pivot_slope!r}",
+                fix="leave it out (or 1) for rows of unit length; 0.75-0.9 are usual slopes",
+            )
+        self.pivot_slope = None if pivot_slope is None else float(pivot_slope)
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -119,10 +129,11 @@ class Tfidf:
             sublinear_tf=True,
             min_df=self.min_df,
             max_df=self.max_df,
+            norm=self._block_norm(),
             dtype=np.float64,
         )
         try:
-            blocks = [word.fit_transform(texts)]
+            blocks = [self._pivoted(word.fit_transform(texts))]
         except ValueError as exc:  # empty vocabulary: no title or abstract has a word
             raise SchemaError(
                 "no words in any title or abstract",
@@ -132,13 +143,26 @@ class Tfidf:
         if self.char_ngrams:
             blocks.append(self.char_weight * self.fit_char(texts))
         matrix = sp.hstack(blocks, format="csr")
-        # Rows normalised to unit length so both blocks weigh the same for every record.
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+        if self.pivot_slope is None:
+            # Rows of unit length, so both blocks weigh the same for every record.
+            return normalise_rows(matrix)
+        # Pivoted blocks keep their records' relative lengths; a record of average length in
+        # every block comes out at unit length.
+        weight = self.char_weight**2 if self.char_ngrams else 0.0
+        return sp.csr_matrix(matrix / np.sqrt(1.0 + weight))
+
+    def _block_norm(self) -> str | None:
+        """The vectoriser's row norm: unit length, or none when rows are pivoted after it."""
+        return None if self.pivot_slope is not None else "l2"
+
+    def _pivoted(self, block: Any) -> sp.csr_matrix:
+        """A block's rows by their pivoted length (see :func:`normalise_rows`), if pivoting."""
+        if self.pivot_slope is None:
+            return sp.csr_matrix(block)
+        return normalise_rows(sp.csr_matrix(block), self.pivot_slope)
 
     def fit_char(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Character n-gram block only (L2-normalised rows)."""
+        """Character n-gram block only (rows of unit length, or pivoted)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         char = TfidfVectorizer(
@@ -148,9 +172,28 @@ class Tfidf:
             sublinear_tf=True,
             min_df=max(2, self.min_df),
             max_df=self.max_df,
+            norm=self._block_norm(),
             dtype=np.float64,
         )
-        return sp.csr_matrix(char.fit_transform(texts))
+        return self._pivoted(char.fit_transform(texts))
+
+
+def normalise_rows(matrix: sp.csr_matrix, pivot_slope: float | None = None) -> sp.csr_matrix:
+    """Rows divided by their length (L2 norm), or by a pivoted length when ``pivot_slope`` is set.
+
+    Pivoted length normalisation (Singhal, Buckley & Mitra 1996) divides a row by
+    ``(1 - slope) * pivot + slope * length``, with ``pivot`` the mean length over all records:
+    rows of average length come out at unit length, shorter rows (a title without an abstract)
+    shorter than unit length and longer rows longer. Unit length (``slope = 1``) gives the few
+    terms of a title-only record the same total weight as a full abstract's, which makes those
+    records' scores extreme and their ranking noisy.
+    """
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    if pivot_slope is not None and norms.any():
+        pivot = float(norms[norms > 0].mean())
+        norms = (1.0 - pivot_slope) * pivot + pivot_slope * norms
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
 
 
 class Views:
@@ -172,8 +215,9 @@ class TfidfViews:
     plurals, hyphenation), and averaging keeps most of the better one's gain on each set.
     Unlike the single extractors (kept raw to reproduce ASReview), these defaults strip markup,
     count the title twice and mask numbers in the word view; character n-grams are 3-4 long
-    (``char_ngrams``; 3-5 ranked slightly worse). README, "Screening prioritisation", has the
-    measurements.
+    (``char_ngrams``; 3-5 ranked slightly worse). ``pivot_slope`` switches unit-length rows to
+    pivoted length normalisation (:func:`normalise_rows`); off by default. README, "Screening
+    prioritisation", has the measurements.
     """
 
     name = "tfidf_views"
