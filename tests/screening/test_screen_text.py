@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
-import scipy.sparse.linalg  # noqa: F401  (sp.linalg.norm)
 from reco.errors import ConfigError
 from reco.screening.features import (
     TextCleaner,
@@ -14,6 +13,7 @@ from reco.screening.features import (
     normalise_rows,
     record_texts,
 )
+from scipy.sparse.linalg import norm
 
 
 def test_cleaner_strips_markup_decodes_entities_and_masks_numbers() -> None:
@@ -114,14 +114,14 @@ def test_pivoted_views_keep_short_records_short() -> None:
     plain = featurise(make_features("tfidf_views"), titles, abstracts)
     pivoted = featurise(make_features("tfidf_views", pivot_slope=0.85), titles, abstracts)
     for before, after in zip(plain.views, pivoted.views, strict=True):
-        np.testing.assert_allclose(sp.linalg.norm(before, axis=1), 1.0)
-        lengths = sp.linalg.norm(after, axis=1)
+        np.testing.assert_allclose(norm(before, axis=1), 1.0)
+        lengths = norm(after, axis=1)
         assert lengths.min() < 0.95 and lengths.max() > 1.0
         # The direction of every row is unchanged: only its length is.
         cosines = np.asarray(before.multiply(after).sum(axis=1)).ravel() / lengths
         np.testing.assert_allclose(cosines, 1.0)
     # In the word view the title-only record is the shortest.
-    assert np.argmin(sp.linalg.norm(pivoted.views[0], axis=1)) == 0
+    assert np.argmin(norm(pivoted.views[0], axis=1)) == 0
 
 
 def test_pivot_slope_must_be_in_range() -> None:

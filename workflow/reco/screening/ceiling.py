@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from reco.errors import ConfigError
-from reco.screening.classifiers import _zscore, make_classifier
+from reco.screening.classifiers import make_classifier, zscore
 from reco.screening.simulate import ModelSpec, rank_pool
 
 
@@ -41,7 +41,7 @@ def cross_validated_scores(
     for train, test in split.split(np.zeros((len(labels), 1)), labels):
         clf = make_classifier(spec.classifier, seed=seed, **spec.classifier_params)
         _, held_out = rank_pool(X, train, labels[train], test, spec, 0, rng, clf)
-        scores[test] = _zscore(held_out)
+        scores[test] = zscore(held_out)
     return scores
 
 

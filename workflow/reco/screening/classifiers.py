@@ -100,7 +100,8 @@ class SVM:
         return _sigmoid(2.0 * self.scores(X))
 
 
-def _zscore(x: np.ndarray) -> np.ndarray:
+def zscore(x: np.ndarray) -> np.ndarray:
+    """``x`` standardised to mean 0 and standard deviation 1 (all zeros if ``x`` is constant)."""
     sd = float(x.std())
     return (x - x.mean()) / sd if sd > 0 else np.zeros_like(x)
 
@@ -124,7 +125,7 @@ class Ensemble:
             member.fit(X, y, sample_weight=sample_weight)
 
     def scores(self, X: Any) -> np.ndarray:
-        return np.mean([_zscore(m.scores(X)) for m in self.members], axis=0)
+        return np.mean([zscore(m.scores(X)) for m in self.members], axis=0)
 
     def proba(self, X: Any) -> np.ndarray:
         return np.mean([m.proba(X) for m in self.members], axis=0)
@@ -175,7 +176,7 @@ class MultiView:
     def scores(self, X: Any) -> np.ndarray:
         views = self._views(X)
         return np.mean(
-            [_zscore(m.scores(v)) for m, v in zip(self.members, views, strict=True)], axis=0
+            [zscore(m.scores(v)) for m, v in zip(self.members, views, strict=True)], axis=0
         )
 
     def proba(self, X: Any) -> np.ndarray:

@@ -121,17 +121,7 @@ class Tfidf:
         self.pivot_slope = None if pivot_slope is None else float(pivot_slope)
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        word = TfidfVectorizer(
-            ngram_range=self.word_ngrams,
-            preprocessor=self.clean,
-            sublinear_tf=True,
-            min_df=self.min_df,
-            max_df=self.max_df,
-            norm=self._block_norm(),
-            dtype=np.float64,
-        )
+        word = self._vectoriser(ngram_range=self.word_ngrams, min_df=self.min_df)
         try:
             blocks = [self._pivoted(word.fit_transform(texts))]
         except ValueError as exc:  # empty vocabulary: no title or abstract has a word
@@ -151,9 +141,19 @@ class Tfidf:
         weight = self.char_weight**2 if self.char_ngrams else 0.0
         return sp.csr_matrix(matrix / np.sqrt(1.0 + weight))
 
-    def _block_norm(self) -> str | None:
-        """The vectoriser's row norm: unit length, or none when rows are pivoted after it."""
-        return None if self.pivot_slope is not None else "l2"
+    def _vectoriser(self, **settings: Any) -> Any:
+        """A sublinear TF-IDF vectoriser on the cleaned text; rows of unit length unless they
+        are pivoted after it (:meth:`_pivoted`)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        return TfidfVectorizer(
+            preprocessor=self.clean,
+            sublinear_tf=True,
+            max_df=self.max_df,
+            norm=None if self.pivot_slope is not None else "l2",
+            dtype=np.float64,
+            **settings,
+        )
 
     def _pivoted(self, block: Any) -> sp.csr_matrix:
         """A block's rows by their pivoted length (see :func:`normalise_rows`), if pivoting."""
@@ -163,17 +163,10 @@ class Tfidf:
 
     def fit_char(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Character n-gram block only (rows of unit length, or pivoted)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        char = TfidfVectorizer(
+        char = self._vectoriser(
             analyzer="char_wb",
             ngram_range=self.char_ngrams or (3, 5),
-            preprocessor=self.clean,
-            sublinear_tf=True,
             min_df=max(2, self.min_df),
-            max_df=self.max_df,
-            norm=self._block_norm(),
-            dtype=np.float64,
         )
         return self._pivoted(char.fit_transform(texts))
 
