@@ -41,8 +41,10 @@ def test_outputs_and_contract(simulated: Path) -> None:
     report = json.loads((simulated / "metrics.json").read_text())
     for key in ("wss_95", "wss_100", "rrf_10", "n_to_95"):
         assert key in report
-    for rule in ("consecutive_irrelevant", "buscar", "buscar_streak", "knee"):
-        assert set(report["stopping"][rule]) >= {"stopped_at", "recall"}
+    for rule in ("consecutive_irrelevant", "buscar", "buscar_streak", "knee", "knee_56"):
+        assert set(report["stopping"][rule]) >= {"stopped_at", "recall", "description"}
+    # The rule a report quotes (by default knee_56), with its result.
+    assert report["stopping_rule"] == {"name": "knee_56", **report["stopping"]["knee_56"]}
     order = pl.read_csv(simulated / "order.csv", infer_schema=False)
     source = pl.read_csv(FIXTURE, infer_schema=False)
     # Every record screened exactly once; the two priors first, one relevant, one irrelevant.
@@ -207,6 +209,22 @@ def test_model_parameters_from_the_command_line(tmp_path: Path, capsys) -> None:
     for setting, says in bad.items():
         assert main([*base, str(tmp_path / "bad"), "--model", setting]) == 2, setting
         assert says in capsys.readouterr().err, setting
+    assert not (tmp_path / "bad").exists()
+
+
+def test_the_quoted_stopping_rule_is_chosen_and_checked(tmp_path: Path, capsys) -> None:
+    base = ["-q", "screen", "simulate", "--data", str(FIXTURE), "--model", "growth=0.2", "--out"]
+    assert main([*base, str(tmp_path / "knee"), "--stopping", "buscar_streak"]) == 0
+    report = json.loads((tmp_path / "knee" / "metrics.json").read_text())
+    assert report["stopping_rule"]["name"] == "buscar_streak"
+    assert (
+        report["stopping_rule"]["stopped_at"] == report["stopping"]["buscar_streak"]["stopped_at"]
+    )
+    capsys.readouterr()
+    # An unknown rule fails before any simulation, naming the rules there are.
+    assert main([*base, str(tmp_path / "bad"), "--stopping", "kne"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown stopping rule 'kne'" in err and "knee_56" in err
     assert not (tmp_path / "bad").exists()
 
 

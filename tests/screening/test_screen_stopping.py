@@ -103,3 +103,20 @@ def test_bad_parameters() -> None:
         stopping.make_rule("buscar", recall_target=1.5)
     with pytest.raises(ConfigError):
         stopping.make_rule("nope")
+
+
+def test_every_rule_describes_itself_with_its_own_settings() -> None:
+    """The report quotes ``describe()``: each rule's words carry the numbers it runs with."""
+    for name in stopping.STOPPING_RULES:
+        assert stopping.make_rule(name).describe(), name
+    assert "last 7 records" in stopping.ConsecutiveIrrelevant(n=7).describe()
+    buscar = stopping.Buscar(recall_target=0.9, confidence=0.99).describe()
+    assert "below 90% at 99% confidence" in buscar
+    assert "max(6, 56 minus" in stopping.make_rule("knee_56").describe()
+    assert "max(6, 156 minus" in stopping.make_rule("knee").describe()
+    both = stopping.BuscarStreak(confidence=0.8, n=50).describe()
+    assert "at 80% confidence" in both and "last 50 records" in both
+
+
+def test_the_default_rule_is_registered() -> None:
+    assert stopping.DEFAULT_RULE in stopping.STOPPING_RULES

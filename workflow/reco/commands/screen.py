@@ -91,6 +91,11 @@ def _register_simulate(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--counts", type=Path, help="also write the metrics as the stage counts JSON (for reports)"
     )
+    p.add_argument(
+        "--stopping",
+        metavar="RULE",
+        help="the stopping rule a report quotes (every rule is applied; default knee_56)",
+    )
     _add_model_options(p)
     p.set_defaults(func=_run_simulate)
 
@@ -99,7 +104,9 @@ def _run_simulate(args: argparse.Namespace) -> int:
     from reco.progress import step
     from reco.screening.simulate import simulate_file
 
-    report = simulate_file(args.data, args.out, seed=args.seed, spec=_spec(args.model))
+    report = simulate_file(
+        args.data, args.out, seed=args.seed, spec=_spec(args.model), stopping_rule=args.stopping
+    )
     if args.counts:
         from reco.fileio import write_json
 

@@ -179,9 +179,17 @@ def simulate(
 
 
 def simulate_file(
-    data_path: Path, out_dir: Path, seed: int = 0, spec: ModelSpec | None = None
+    data_path: Path,
+    out_dir: Path,
+    seed: int = 0,
+    spec: ModelSpec | None = None,
+    stopping_rule: str | None = None,
 ) -> dict[str, Any]:
-    """``reco screen simulate``: read, replay, write metrics.json, order.csv and the plot."""
+    """``reco screen simulate``: read, replay, write metrics.json, order.csv and the plot.
+
+    Every stopping rule is applied to the order; ``stopping_rule`` (default
+    :data:`~reco.screening.stopping.DEFAULT_RULE`) names the one a report quotes.
+    """
     import polars as pl
 
     from reco.fileio import write_csv, write_json
@@ -190,6 +198,8 @@ def simulate_file(
     from reco.screening.plot import recall_plot
 
     spec = spec or ModelSpec()
+    quoted = stopping_rule or stopping.DEFAULT_RULE
+    stopping.make_rule(quoted)  # an unknown name fails here, before the simulation
     data = read_labelled(data_path)
     X = spec.featurise(data.titles, data.abstracts)
     prior = choose_prior(data.labels, seed)
@@ -205,6 +215,7 @@ def simulate_file(
     report: dict[str, Any] = {
         **summary,
         "stopping": rules,
+        "stopping_rule": {"name": quoted, **rules[quoted]},  # the rule a report quotes
         "random_order": {
             "wss_95": round(metrics.wss(random_labels, 0.95), 4),
             "n_to_95": metrics.n_to_recall(random_labels, 0.95),

@@ -17,12 +17,15 @@ records screened when the rule first says stop (or None if it never does before 
   ``min_screened`` (default 150) records have been screened.
 
 - ``buscar_streak``: ``buscar`` at 80% confidence *and* ``n`` (default 50) irrelevant records
-  in a row (the rule the RECO report quotes for its own simulation).
+  in a row.
 
 - ``knee_56``: ``knee`` with ``max_ratio=56`` (the slope ratio must reach ``56 - relevant``, at
   least 6). With the default model's rankings of the benchmark sets it is the rule that reaches
   95% recall in every run while saving more than half of the oracle's work (README, "Screening
   prioritisation"; ``bench/screening.py`` measures every rule).
+
+Every rule says in words when it stops (``describe()``), so that a report can quote the rule it
+used (``reco screen simulate --stopping NAME`` chooses it; default ``knee_56``).
 
 Rules are checked after every ``check_every`` records (default: 1, or N/400 for big sets), so a
 rule may stop up to that many records late, never early.
@@ -42,6 +45,10 @@ class StoppingRule(Protocol):
     name: str
 
     def should_stop(self, labels: np.ndarray, n_total: int) -> bool: ...
+
+    def describe(self) -> str:
+        """When the rule stops, as a clause that completes "stop when ..."."""
+        ...
 
 
 def _check_points(n_seen: int, n_total: int, start: int, every: int | None) -> range:
@@ -72,6 +79,9 @@ class ConsecutiveIrrelevant:
 
     def should_stop(self, labels: np.ndarray, n_total: int) -> bool:
         return len(labels) >= self.n and not np.any(labels[-self.n :])
+
+    def describe(self) -> str:
+        return f"the last {self.n} records screened were all irrelevant"
 
 
 def buscar_p_value(
@@ -136,6 +146,12 @@ class Buscar:
             buscar_p_value(labels, n_total, self.recall_target, self.bias) < 1.0 - self.confidence
         )
 
+    def describe(self) -> str:
+        return (
+            "the hypergeometric test of Callaghan and Müller-Hansen (2020) rejects a recall "
+            f"below {self.recall_target:.0%} at {self.confidence:.0%} confidence"
+        )
+
 
 class Knee:
     name = "knee"
@@ -171,6 +187,14 @@ class Knee:
         threshold = max(self.min_ratio, self.max_ratio - r)
         return self.slope_ratio(labels) >= threshold
 
+    def describe(self) -> str:
+        return (
+            "the knee method of Cormack and Grossman (2016) finds a bend in the curve of "
+            f"relevant records found: after at least {self.min_screened} records, the rate of "
+            f"relevant records before the bend is at least max({self.min_ratio:g}, "
+            f"{self.max_ratio:g} minus the relevant records found) times the rate after it"
+        )
+
 
 class BuscarStreak:
     """``buscar`` at a lower confidence, guarded by a streak of irrelevant records: stop only
@@ -195,11 +219,17 @@ class BuscarStreak:
     def should_stop(self, labels: np.ndarray, n_total: int) -> bool:
         return self.streak.should_stop(labels, n_total) and self.test.should_stop(labels, n_total)
 
+    def describe(self) -> str:
+        return f"{self.test.describe()} and {self.streak.describe()}"
+
 
 def knee_56(**params: Any) -> Knee:
     """``knee`` with ``max_ratio=56`` unless given otherwise."""
     return Knee(**({"max_ratio": 56.0} | params))
 
+
+#: The rule ``reco screen simulate`` quotes unless told otherwise (see ``knee_56`` above).
+DEFAULT_RULE = "knee_56"
 
 STOPPING_RULES: dict[str, Callable[..., StoppingRule]] = {
     "consecutive_irrelevant": ConsecutiveIrrelevant,
@@ -226,12 +256,14 @@ def evaluate(labels_in_order: np.ndarray, n_total: int | None = None) -> dict[st
     n_rel = int(labels.sum())
     out: dict[str, dict[str, Any]] = {}
     for name in STOPPING_RULES:
-        at = first_stop(make_rule(name), labels, n)
+        rule = make_rule(name)
+        at = first_stop(rule, labels, n)
         screened = n if at is None else at
         out[name] = {
             "stopped_at": screened,
             "triggered": at is not None,
             "recall": round(int(labels[:screened].sum()) / n_rel, 4) if n_rel else None,
             "saving": round((n - screened) / n, 4),
+            "description": rule.describe(),
         }
     return out
