@@ -39,6 +39,7 @@ def test_shipped_config_lists_existing_exports_or_reconstruction_pending(
         (lambda c: c["exports"][0].update(search_date="13/03/2020"), "13/03/2020"),
         (lambda c: c.update(exports=[]), "exports"),
         (lambda c: c.update(review="my review!"), "my review!"),
+        (lambda c: c["screening"]["simulation"].update(stopping="kne"), "kne"),
     ],
 )
 def test_bad_config_is_rejected_naming_the_problem(config: dict, mutate, expected: str) -> None:
@@ -47,3 +48,12 @@ def test_bad_config_is_rejected_naming_the_problem(config: dict, mutate, expecte
     with pytest.raises(WorkflowError) as info:
         validate(bad, SCHEMA)
     assert expected in str(info.value)
+
+
+def test_schema_offers_exactly_the_registered_stopping_rules() -> None:
+    from reco.screening.stopping import DEFAULT_RULE, STOPPING_RULES
+
+    schema = yaml.safe_load(Path(SCHEMA).read_text(encoding="utf-8"))
+    simulation = schema["properties"]["screening"]["properties"]["simulation"]["properties"]
+    assert sorted(simulation["stopping"]["enum"]) == sorted(STOPPING_RULES)
+    assert simulation["stopping"]["default"] == DEFAULT_RULE

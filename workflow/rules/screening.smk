@@ -89,9 +89,11 @@ if SIMULATION.get("enabled", True) and (SIMULATION.get("data") or screening_logs
             runtime=30,
         params:
             seed=SIMULATION.get("seed", 0),
+            stopping=SIMULATION.get("stopping", "knee_56"),
             model=simulation_model_args(),
         shell:
             "{RECO} screen simulate --data {input.data:q} --out results/screening/simulation "
-            "--seed {params.seed} {params.model} --counts {output.counts} > {log} 2>&1"
+            "--seed {params.seed} --stopping {params.stopping} {params.model} "
+            "--counts {output.counts} > {log} 2>&1"
 
     TARGETS.extend(rules.simulate_screening.output)
