@@ -82,3 +82,20 @@ def test_embeddings_load_offline_and_place_related_texts_close() -> None:
     similarity = X @ X.T
     assert similarity[0, 1] > similarity[0, 2] + 0.2
     assert similarity[0, 1] > similarity[1, 2] + 0.2
+
+
+def test_logistic_liblinear_solves_the_same_problem() -> None:
+    """The dual liblinear solver ranks as lbfgs does (they differ only in how the intercept is
+    penalised); an unknown solver is a ConfigError, not a failure at the first fit."""
+    rng = np.random.default_rng(0)
+    X = rng.random((120, 30))
+    y = (X[:, 0] + X[:, 1] + 0.3 * rng.random(120) > 1.1).astype(int)
+    a, b = classifiers.Logistic(C=10), classifiers.Logistic(C=10, solver="liblinear")
+    a.fit(X, y)
+    b.fit(X, y)
+    assert np.corrcoef(a.scores(X), b.scores(X))[0, 1] > 0.95
+    flipped = classifiers.Logistic(C=10, solver="liblinear")
+    flipped.fit(X, 1 - y)
+    assert np.corrcoef(b.scores(X), flipped.scores(X))[0, 1] < -0.99  # the labels steer it
+    with pytest.raises(ConfigError, match="unknown solver 'newton'"):
+        classifiers.Logistic(solver="newton")

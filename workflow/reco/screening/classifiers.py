@@ -4,7 +4,8 @@ Every classifier is refitted on the records labelled so far and scores the unlab
 ``scores`` (higher = more likely relevant, used for ranking) and ``proba`` (a value in (0, 1),
 used by the uncertainty query). Available:
 
-- ``logistic``: L2 logistic regression (lbfgs, warm-started from the previous fit);
+- ``logistic``: L2 logistic regression (lbfgs, warm-started from the previous fit; or
+  ``solver="liblinear"``, the dual problem, several times faster on n-gram features);
 - ``nb``: multinomial naive Bayes;
 - ``svm``: linear support vector machine (squared hinge, liblinear);
 - ``ensemble``: logistic + SVM + naive Bayes on one feature matrix, z-scored scores averaged;
@@ -43,10 +44,19 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class Logistic:
     name = "logistic"
 
-    def __init__(self, C: float = 1.0, seed: int = 0) -> None:
+    def __init__(self, C: float = 1.0, solver: str = "lbfgs", seed: int = 0) -> None:
         from sklearn.linear_model import LogisticRegression
 
-        self.model = LogisticRegression(C=C, solver="lbfgs", max_iter=200, warm_start=True)
+        if solver not in ("lbfgs", "liblinear"):
+            raise ConfigError(
+                f"logistic: unknown solver {solver!r}",
+                fix="use solver lbfgs (the default) or liblinear (faster on many features)",
+            )
+        if solver == "liblinear":
+            # The dual problem, as LinearSVC solves it: fast on many sparse features.
+            self.model = LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=2000)
+        else:
+            self.model = LogisticRegression(C=C, solver=solver, max_iter=200, warm_start=True)
 
     def fit(self, X: Any, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         self.model.fit(X, y, sample_weight=sample_weight)
