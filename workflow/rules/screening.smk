@@ -89,7 +89,7 @@ if SIMULATION.get("enabled", True) and (SIMULATION.get("data") or screening_logs
             runtime=30,
         params:
             seed=SIMULATION.get("seed", 0),
-            stopping=SIMULATION.get("stopping", "knee_56"),
+            stopping=SIMULATION["stopping"],  # the schema's default when not configured
             model=simulation_model_args(),
         shell:
             "{RECO} screen simulate --data {input.data:q} --out results/screening/simulation "

@@ -44,19 +44,22 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class Logistic:
     name = "logistic"
 
+    #: Solver settings. liblinear solves the dual problem, as LinearSVC does: fast on many
+    #: sparse features; lbfgs is warm-started from the previous fit.
+    SOLVERS: dict[str, dict[str, Any]] = {
+        "lbfgs": {"solver": "lbfgs", "max_iter": 200, "warm_start": True},
+        "liblinear": {"solver": "liblinear", "dual": True, "max_iter": 2000},
+    }
+
     def __init__(self, C: float = 1.0, solver: str = "lbfgs", seed: int = 0) -> None:
         from sklearn.linear_model import LogisticRegression
 
-        if solver not in ("lbfgs", "liblinear"):
+        if solver not in self.SOLVERS:
             raise ConfigError(
                 f"logistic: unknown solver {solver!r}",
                 fix="use solver lbfgs (the default) or liblinear (faster on many features)",
             )
-        if solver == "liblinear":
-            # The dual problem, as LinearSVC solves it: fast on many sparse features.
-            self.model = LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=2000)
-        else:
-            self.model = LogisticRegression(C=C, solver=solver, max_iter=200, warm_start=True)
+        self.model = LogisticRegression(C=C, **self.SOLVERS[solver])
 
     def fit(self, X: Any, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         self.model.fit(X, y, sample_weight=sample_weight)
