@@ -144,3 +144,29 @@ def test_audit_files_written(fixture_results):
     assert df.columns == audit.COLUMNS
     assert df.height == summary["total"]
     assert df.filter(pl.col("status") == "match").height == summary["by_status"]["match"]
+
+
+def test_table_extra_rows_and_filled_blank_cells_differ(tmp_path):
+    """A regenerated row the publication lacks, or a count where it printed nothing, is shown."""
+    results = tmp_path / "results"
+    (results / "survey").mkdir(parents=True)
+    (results / "survey" / "t2.csv").write_text(
+        "org,wave1,wave2\nCCGs,177,120\nPHE,1,0\nBoards,0,31\nOther,6,0\n"
+    )
+    path = tmp_path / "ledger.yaml"
+    table = {
+        "key": "t2",
+        "columns": ["org", "wave1", "wave2"],
+        "rows": [["CCGs", 177, 120], ["PHE", 1, None], ["Boards", 31, None]],
+    }
+    path.write_text(yaml.safe_dump({"figures": [], "tables": [table]}))
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(yaml.safe_dump({"tables": {"t2": {"file": "survey/t2.csv", "key": "org"}}}))
+    rows, _ = audit.run_audit(path, mapping, {}, results)
+    assert rows[0]["status"] == "differs"
+    # PHE's blank wave-2 cell regenerated as 0 agrees; Boards' does not.
+    assert rows[0]["regenerated"] == "5 cells compared, 3 differ"
+    assert rows[0]["difference"] == (
+        "row 'Other' not in the published table; Boards/wave1: -31 (-100.0%); "
+        "Boards/wave2: published blank, regenerated 31"
+    )

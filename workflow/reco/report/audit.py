@@ -292,7 +292,8 @@ def _compare_table(table: Mapping[str, Any], spec: Mapping[str, Any], df: Any) -
     compared = differing = 0
     notes = []
     ki = columns.index(key_col)
-    for prow in table.get("rows") or []:
+    published_rows = table.get("rows") or []
+    for prow in published_rows:
         label = str(prow[ki]).strip()
         r = regen.get(label.casefold())
         if r is None:
@@ -303,6 +304,12 @@ def _compare_table(table: Mapping[str, Any], spec: Mapping[str, Any], df: Any) -
             if lcol not in columns or rcol not in r:
                 continue
             pv = prow[columns.index(lcol)]
+            if pv is None and _number(r[rcol]):
+                # A blank published cell read as nothing: a non-zero regenerated count differs.
+                compared += 1
+                differing += 1
+                notes.append(f"{label}/{lcol}: published blank, regenerated {_cell(r[rcol])}")
+                continue
             if _number(pv) is None:
                 continue
             compared += 1
@@ -310,6 +317,14 @@ def _compare_table(table: Mapping[str, Any], spec: Mapping[str, Any], df: Any) -
             if status != "match":
                 differing += 1
                 notes.append(f"{label}/{lcol}: {diff}")
+    published_labels = {str(prow[ki]).strip().casefold() for prow in published_rows}
+    extra = [
+        f"row {str(r[res_key]).strip()!r} not in the published table"
+        for label, r in regen.items()
+        if label not in published_labels
+    ]
+    notes = extra + notes  # whole rows first, so that the cap on notes never hides them
+    differing += len(extra)
     status = (
         "match" if differing == 0 and compared else "differs" if differing else "not derivable yet"
     )
