@@ -28,11 +28,21 @@ def test_boxes_equal_the_counts(tmp_path):
     assert boxes["Records identified from other methods"] == [str(ident["other_total"])]
     for name, n in {**ident["databases"], **ident["other_methods"]}.items():
         assert boxes[name] == [str(n)]
-    assert boxes["Duplicate records removed"] == [str(flow["dedup"]["duplicates_removed"])]
-    assert boxes["Records after duplicates removed"] == [str(flow["dedup"]["unique"])]
+    removed = str(flow["dedup"]["duplicates_removed"])
+    assert (
+        boxes["Duplicate records removed"] == boxes["Records removed before screening"] == [removed]
+    )
     stages = flow["screening"]
-    assert boxes["Records screened"] == [str(s["screened"]) for s in stages]
-    assert boxes["Excluded"] == [str(s["excluded"]) for s in stages]
+    root, later = stages[0], stages[1:]
+    assert root["name"] == flow["root"]
+    # PRISMA 2020: the root stage screens records, the later stages assess reports
+    assert boxes["Records screened"] == [str(root["screened"])]
+    assert boxes["Records excluded"] == [str(root["excluded"])]
+    assert boxes["Reports assessed for eligibility"] == [str(s["screened"]) for s in later]
+    assert boxes["Reports excluded"] == [str(s["excluded"]) for s in later]
+    # the records left after deduplication are the records screened: no box of their own
+    assert flow["dedup"]["unique"] == root["screened"]
+    assert "Records after duplicates removed" not in " ".join(prisma.svg_counts(svg))
     for s in stages:
         for reason, n in s["reasons"].items():
             assert str(n) in boxes[prisma.humanise(reason)]
@@ -66,3 +76,28 @@ def test_absent_stages_say_so(tmp_path):
     assert "Duplicate records removed (n = n/a)" in texts
     assert "dedup stage has not run" in texts
     assert "screening has not run" in texts
+
+
+def test_records_after_dedup_shown_when_not_all_were_screened(tmp_path):
+    flow = numbers.collect(COUNTS, tmp_path)["prisma"]
+    flow["dedup"]["unique"] += 3
+    prisma.draw(flow, tmp_path / "p.svg")
+    texts = prisma.svg_counts(tmp_path / "p.svg")
+    assert f"Records after duplicates removed: {flow['dedup']['unique']}" in texts
+
+
+def test_phases_and_branch_sources(tmp_path):
+    flow = numbers.collect(COUNTS, tmp_path)["prisma"]
+    rows = prisma.layout(flow)
+    phases = [phase for phase, _, _ in rows]
+    assert phases[:3] == ["Identification", "Identification", "Screening"]
+    assert set(phases) == {"Identification", "Screening", "Included"}
+    assert phases.count("Included") == len(flow["branches"])
+    # each parallel branch says which records it starts from
+    starts = [boxes[0] for _, boxes, link in rows if link == "branch"]
+    assert starts and all("included at title/abstract" in " ".join(b.lines) for b in starts)
+
+
+def test_reason_text_keeps_its_hyphens():
+    assert prisma.humanise("No co-occurring SMI") == "No co-occurring SMI"
+    assert prisma.humanise("not_about_services") == "Not about services"

@@ -1,8 +1,12 @@
 """The PRISMA 2020 flow diagram, drawn from ``numbers.json`` (its ``prisma`` section) with matplotlib.
 
-Boxes: records identified from databases (one line per database) and from other methods, duplicates
-removed, records after deduplication, then for every screening stage the records screened and
-excluded (with reasons), and the studies included. Parts whose stage has not run say so.
+Boxes, in PRISMA 2020's phases: records identified from databases (one line per database) and from
+other methods, records removed before screening (duplicates); records screened and excluded (with
+reasons) at the root stage, then for each later stage the reports assessed and excluded (with
+reasons); the studies included. A review whose screening branches after the root stage (RECO: the
+literature mapping and the realist synthesis) gets one Screening and one Included part per branch.
+Reports sought and not retrieved are not drawn: the screening logs do not record retrieval. Parts
+whose stage has not run say so.
 
 Output is byte-deterministic (fixed ``svg.hashsalt``, no dates in the metadata) and readable in
 greyscale (black text and lines on white and light grey). SVG text stays text (``svg.fonttype:
@@ -72,17 +76,34 @@ def _slug(text: str) -> str:
 
 
 def humanise(name: str) -> str:
-    text = name.replace("_", " ").replace("-", " ").strip()
+    """A stage or reason name for print: a slug (``not_smi``) spelt out, free text kept as written
+    (hyphens in "co-occurring" or "re-reading" stay), first letter capitalised."""
+    text = str(name).strip()
+    if " " not in text:
+        text = text.replace("_", " ").replace("-", " ")
     return text[:1].upper() + text[1:]
 
 
-def _stage_rows(stage: Mapping[str, Any]) -> tuple[Box, Box]:
+def _stage_rows(
+    stage: Mapping[str, Any], *, root: bool, source: str | None = None
+) -> tuple[Box, Box]:
+    """The main and side boxes of one screening stage.
+
+    The root stage screens records (titles and abstracts); later stages assess reports (full
+    texts), as PRISMA 2020 names them. ``source`` says where a parallel branch's reports come from.
+    """
     label = str(stage.get("label") or humanise(stage["name"]))
-    main = Box("Records screened", stage["screened"], [label], key=f"screened:{stage['name']}")
+    lines = [label] + ([f"Reports of the records included at {source}"] if source else [])
+    main = Box(
+        "Records screened" if root else "Reports assessed for eligibility",
+        stage["screened"],
+        lines,
+        key=f"screened:{stage['name']}",
+    )
     items = sorted(stage["reasons"].items())
     reasons = [f"{humanise(r)} (n = {n})" for r, n in items]
     side = Box(
-        "Excluded",
+        "Records excluded" if root else "Reports excluded",
         stage["excluded"],
         reasons,
         key=f"excluded:{stage['name']}",
@@ -91,11 +112,19 @@ def _stage_rows(stage: Mapping[str, Any]) -> tuple[Box, Box]:
     return main, side
 
 
-def layout(prisma: Mapping[str, Any]) -> list[tuple[str, list[Box | None], str]]:
-    """The diagram's rows, top to bottom: (phase band, [main box, side box or None], link).
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
-    ``link`` says how a row's main box is reached: ``"down"`` (arrow from the main box above),
-    ``"branch"`` (from the root screening stage, for a parallel branch) or ``""``.
+
+def layout(prisma: Mapping[str, Any]) -> list[tuple[str, list[Box | None], str]]:
+    """The diagram's rows, top to bottom: (phase band, [main box or None, side box or None], link).
+
+    The phases are PRISMA 2020's: Identification (records identified, records removed before
+    screening), Screening (records screened, reports assessed) and Included. After the root
+    screening stage each branch (e.g. literature mapping, realist synthesis) runs its own
+    Screening and Included rows. ``link`` says how a row's main box is reached: ``"down"`` (arrow
+    from the main box above), ``"branch"`` (from the root screening stage, for a parallel branch),
+    ``"pass"`` (no main box: the line from above passes by, feeding the side box) or ``""``.
     """
     ident = prisma.get("identification") or {}
     dedup = prisma.get("dedup") or {}
@@ -119,13 +148,17 @@ def layout(prisma: Mapping[str, Any]) -> list[tuple[str, list[Box | None], str]]
         db = Box("Records identified from databases", None, ["ingest stage has not run"])
         other = Box("Records identified from other methods", None, ["ingest stage has not run"])
     rows.append(("Identification", [db, other], ""))
-    if dedup.get("available"):
-        after = Box("Records after duplicates removed", dedup["unique"], key="unique")
-        removed = Box("Duplicate records removed", dedup["duplicates_removed"], key="duplicates")
-    else:
-        after = Box("Records after duplicates removed", None, ["dedup stage has not run"])
-        removed = Box("Duplicate records removed", None, ["dedup stage has not run"])
-    rows.append(("Identification", [after, removed], "join"))
+    available = bool(dedup.get("available"))
+    removed_n = dedup["duplicates_removed"] if available else None
+    removed = Box(
+        "Records removed before screening",
+        removed_n,
+        [f"Duplicate records removed (n = {fmt(removed_n)})"]
+        + ([] if available else ["dedup stage has not run"]),
+        key="duplicates",
+        line_keys=["duplicates"],
+    )
+    rows.append(("Identification", [None, removed], "pass"))
     stages = {s["name"]: s for s in prisma.get("screening") or []}
     root = prisma.get("root")
     if not root or root not in stages:
@@ -137,16 +170,26 @@ def layout(prisma: Mapping[str, Any]) -> list[tuple[str, list[Box | None], str]]
             )
         )
         return rows
-    rows.append(("Screening", list(_stage_rows(stages[root])), "down"))
+    main, side = _stage_rows(stages[root], root=True)
+    if (
+        available
+        and dedup.get("unique") is not None
+        and dedup["unique"] != stages[root]["screened"]
+    ):
+        main.lines.append(f"Records after duplicates removed: {dedup['unique']}")
+    rows.append(("Screening", [main, side], "down"))
     chains = prisma.get("branches") or []
     if not chains:
         rows.append(("Included", [Box("Studies included", stages[root]["included"]), None], "down"))
         return rows
+    root_label = _lower_first(str(stages[root].get("label") or humanise(root)))
     for k, chain in enumerate(chains):
-        phase = humanise(chain[0].split("_")[0]) if len(chains) > 1 else "Screening"
         for i, name in enumerate(chain):
             link = ("down" if k == 0 else "branch") if i == 0 else "down"
-            rows.append((phase, list(_stage_rows(stages[name])), link))
+            source = root_label if i == 0 and len(chains) > 1 else None
+            rows.append(
+                ("Screening", list(_stage_rows(stages[name], root=False, source=source)), link)
+            )
         last = stages[chain[-1]]
         what = (
             f"Included in the {humanise(chain[0].split('_')[0]).lower()}"
@@ -155,7 +198,7 @@ def layout(prisma: Mapping[str, Any]) -> list[tuple[str, list[Box | None], str]]
         )
         rows.append(
             (
-                phase if len(chains) > 1 else "Included",
+                "Included",
                 [Box(what, last["included"], key=f"included:{last['name']}"), None],
                 "down",
             )
@@ -203,7 +246,12 @@ def figure(prisma: Mapping[str, Any], links: Mapping[str, str] | None = None) ->
         return 0.0 if box is None else len(box.visual_lines()) * line_h + 2 * pad
 
     gap = 0.45
-    heights = [max(height(b) for b in boxes) for _, boxes, _ in rows]
+    # A one-box row (the Included boxes) is tall enough for its band's rotated label.
+    min_single = 0.62
+    heights = [
+        max([height(b) for b in boxes] + ([min_single] if boxes[1:] == [None] else []))
+        for _, boxes, _ in rows
+    ]
     total_h = sum(heights) + gap * (len(rows) - 1) + 0.4
     with plt.rc_context(STYLE):
         fig = plt.figure(figsize=(width, total_h))
@@ -220,7 +268,7 @@ def figure(prisma: Mapping[str, Any], links: Mapping[str, str] | None = None) ->
                 if box is None:
                     row.append(None)
                     continue
-                bh = height(box)
+                bh = h if boxes[1:] == [None] else height(box)  # a lone box fills its row
                 x0 = col_x[col]
                 ax.add_patch(
                     FancyBboxPatch(
@@ -294,21 +342,24 @@ def figure(prisma: Mapping[str, Any], links: Mapping[str, str] | None = None) ->
         mid = col_x[0] + box_w / 2
         right_mid = col_x[1] + box_w / 2
         root_row = 2 if len(rows) > 2 else None
-        last_main = {0: placed[0][0]}
+        above = placed[0][0]  # the last main box drawn: where a "down" arrow starts
         for k in range(1, len(rows)):
             _, boxes, link = rows[k]
             main = placed[k][0]
-            if link == "join":  # both identification boxes flow into the dedup box
-                arrow(mid, placed[0][0][1], mid, main[0])
-                join_y = placed[0][0][1] - gap / 2
+            if link == "pass":  # records removed before screening: fed from the passing line
+                join_y = placed[0][0][1] - gap / 2  # the other methods join the databases' line
                 ax.plot(
                     [right_mid, right_mid, mid],
                     [placed[0][1][1], join_y, join_y],
                     color="black",
                     lw=1.0,
                 )
-            elif link == "down":
-                arrow(mid, placed[k - 1][0][1], mid, main[0])
+                side = placed[k][1]
+                yy = side[0] - line_h
+                arrow(mid, yy, col_x[1], yy)
+                continue
+            if link == "down":
+                arrow(mid, above[1], mid, main[0])
             elif link == "branch" and root_row is not None:
                 start_y = placed[root_row][0][1]
                 ty = main[0] - line_h
@@ -322,7 +373,7 @@ def figure(prisma: Mapping[str, Any], links: Mapping[str, str] | None = None) ->
             if len(placed[k]) > 1 and placed[k][1] is not None:
                 yy = min(main[0], placed[k][1][0]) - line_h
                 arrow(col_x[0] + box_w, yy, col_x[1], yy)
-            last_main[k] = main
+            above = main
     return fig
 
 
