@@ -12,6 +12,7 @@ from report_fixture_paths import COUNTS, FIXTURES  # noqa: F401
 @pytest.fixture(scope="session")
 def fixture_results(tmp_path_factory, repo) -> Path:
     """A results/ folder: fixture stage tables, numbers.json and the audit from the fixture counts."""
+    from reco.dataset import describe
     from reco.report import audit, numbers
 
     results = tmp_path_factory.mktemp("results")
@@ -24,6 +25,8 @@ def fixture_results(tmp_path_factory, repo) -> Path:
             {"database": "Theory", "origin": "other", "search_date": "2020-11-30"},
         ]
     )
+    # the fixture counts are the reconstruction's, and say so as the default run does
+    data["meta"]["dataset"] = describe(repo / "resources" / "reco")
     numbers.write(results / "report" / "numbers.json", data)
     rows, summary = audit.run_audit(
         repo / "resources/reco/sources/published_figures.yaml",

@@ -51,6 +51,11 @@ def test_html_is_self_contained_with_numbered_tables(built):
     # a stage's CSV becomes a table with the chosen columns and headers
     assert "| Nation | Responses | Specific service n | % |" in md
     assert "| Total | 190 | 88 | 46 |" in md
+    # reconstructed inputs are labelled at the top, under the agreement table and the simulation
+    assert md.count("Reconstructed inputs.") == 1 and "describe the reconstruction" in md
+    assert "saving describes the reconstruction" in md
+    assert 'class="callout-warning"' in html
+    assert "**Reconstructed inputs.**" in (out / "audit.md").read_text(encoding="utf-8")
 
 
 def test_docx_has_word_tables_and_captions(built):
@@ -103,6 +108,7 @@ def test_absent_stages_render_with_a_note(tmp_path):
     )
     md = (report / "reco.md").read_text(encoding="utf-8")
     assert "**Not yet available.** Deduplication has not run" in md
+    assert "reconstruct" not in md.split("# Methods summary")[0]  # a review's own inputs
     assert "- `costing`" in md  # listed under "Numbers not available in this build"
     assert (report / "reco.html").is_file() and not (report / "reco.pdf").exists()
 

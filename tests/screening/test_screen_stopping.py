@@ -114,6 +114,9 @@ def test_every_rule_describes_itself_with_its_own_settings() -> None:
     assert "below 90% at 99% confidence" in buscar
     assert "max(6, 56 minus" in stopping.make_rule("knee_56").describe()
     assert "max(6, 156 minus" in stopping.make_rule("knee").describe()
+    # A threshold other than the published one says so, and where it was chosen.
+    assert "156 in the published method" in stopping.make_rule("knee_56").describe()
+    assert "published method" not in stopping.make_rule("knee").describe()
     both = stopping.BuscarStreak(confidence=0.8, n=50).describe()
     assert "at 80% confidence" in both and "last 50 records" in both
 

@@ -192,6 +192,20 @@ def test_counts_agree_with_tables(results: Path) -> None:
     assert rec["participants_total"] == rec["service_users"] + rec["carers"]
 
 
+def test_organisations_responding_counted_once(results: Path, repo: Path) -> None:
+    """Responses count requests answered; the organisation response rate counts each organisation
+    once, however many of its requests it answered (recounted here from the raw request log)."""
+    counts = json.loads((results / "counts.json").read_text(encoding="utf-8"))
+    requests = read(repo / "resources/reco/survey/requests.csv")
+    answered = [r for r in requests if r["outcome"] != "no_response"]
+    orgs = {r["org_id"] for r in answered}
+    assert len(orgs) < len(answered)  # the log has organisations answering more than once
+    assert counts["organisations_responded"] == len(orgs)
+    contacted = len({r["org_id"] for r in requests})
+    assert counts["organisation_response_rate_pct"] == round(100 * len(orgs) / contacted, 1)
+    assert counts["organisation_response_rate_pct"] < counts["response_rate_pct"]
+
+
 def test_a_changed_code_moves_the_table(results: Path, repo: Path, tmp_path: Path) -> None:
     """Tables are computed from the rows: recoding one English response moves one count."""
     folder = tmp_path / "in"

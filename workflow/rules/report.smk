@@ -36,6 +36,10 @@ def numbers_inputs(wildcards):
     ):
         if extra in outs:
             files.append(extra)
+    # Reconstructed inputs say so in this file; the reports label the build by it.
+    marker = RESOURCES / "DATASET.yaml"
+    if marker.is_file():
+        files.append(str(marker))
     return files
 
 
@@ -71,10 +75,11 @@ rule collect_numbers:
         review=config["review"],
         date=REPORT_DATE,
         exports=json.dumps(config["exports"]),
+        inputs=str(RESOURCES),
     shell:
         "{RECO} report numbers --counts-dir results/counts --results results "
         "--out {output} --review {params.review:q} --date {params.date:q} "
-        "--exports {params.exports:q} > {log} 2>&1"
+        "--exports {params.exports:q} --inputs {params.inputs:q} > {log} 2>&1"
 
 
 rule draw_prisma:

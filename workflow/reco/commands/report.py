@@ -21,6 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--review", default=None)
     n.add_argument("--date", default=None, help="report date (YYYY-MM-DD), from config")
     n.add_argument("--exports", default=None, help="JSON list of the configured exports")
+    n.add_argument(
+        "--inputs",
+        type=Path,
+        default=None,
+        help="the review's input folder: its DATASET.yaml, if any, says the inputs are reconstructed",
+    )
     n.set_defaults(func=run_numbers)
 
     g = rs.add_parser("prisma", help="draw the PRISMA 2020 flow diagram (SVG and PNG)")
@@ -74,6 +80,10 @@ def run_numbers(args: argparse.Namespace) -> int:
     data = numbers.collect(args.counts_dir, args.results, review=args.review, date=args.date)
     if args.exports:
         data["meta"]["search"] = numbers.search_meta(json.loads(args.exports))
+    if args.inputs is not None:
+        from reco.dataset import describe
+
+        data["meta"]["dataset"] = describe(args.inputs)
     numbers.write(args.out, data)
     return 0
 

@@ -59,4 +59,9 @@ def build(ctx: Context, parts: list[str] | None = None) -> list[Path]:
     for name in parts or available_parts():
         module = importlib.import_module(f"reco.reconstruct.{name}")
         written.extend(module.build(ctx))
-    return written
+    from reco.dataset import MARKER, marker_text
+
+    marker = ctx.out / MARKER  # says what the folder is; the reports label the build by it
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(marker_text(ctx.seed), encoding="utf-8")
+    return [*written, marker]

@@ -31,6 +31,33 @@ def stage_note(numbers: Mapping[str, Any], stage: str, what: str | None = None) 
     )
 
 
+def reconstructed(numbers: Mapping[str, Any]) -> bool:
+    """True when this build's inputs are a reconstruction (``meta.dataset.kind``)."""
+    meta = numbers.get("meta") or {}
+    return (meta.get("dataset") or {}).get("kind") == "reconstruction"
+
+
+def dataset_note(numbers: Mapping[str, Any], why: str) -> str:
+    """Markdown: a warning that the inputs are reconstructed and what that means for ``why``.
+
+    Empty for a review's own inputs, so the same report source serves both.
+    """
+    if not reconstructed(numbers):
+        return ""
+    data = numbers["meta"]["dataset"]
+    title = data.get("title") or "a reconstruction"
+    where = f" (`{data['provenance']}`)" if data.get("provenance") else ""
+    return (
+        f"::: {{.callout-warning}}\n**Reconstructed inputs.** This build ran on the {title}"
+        f"{where}. {data.get('description') or ''} {why}\n:::\n"
+    )
+
+
+def reconstructed_suffix(numbers: Mapping[str, Any], what: str = "reconstructed inputs") -> str:
+    """`` (reconstructed inputs)`` for a caption when this build's inputs are reconstructed."""
+    return f" ({what})" if reconstructed(numbers) else ""
+
+
 def file_note(relpath: str) -> MarkdownTable:
     return MarkdownTable(f"*Not yet produced: `results/{relpath}` (its stage has not run).*")
 

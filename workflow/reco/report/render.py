@@ -40,6 +40,7 @@ caption, figcaption { text-align: left; font-size: 0.95em; margin: 0.4em 0; }
 figure { margin: 1.2em 0; }
 img { max-width: 100%; }
 .callout, .reco-missing { border-left: 4px solid #777; background: #f2f2f2; padding: 0.4em 0.8em; }
+.callout-warning { border-left: 4px solid #b35900; background: #fff4e5; padding: 0.4em 0.8em; }
 code { font-size: 0.9em; }
 .reco-prisma-links a text { fill: #003a80; text-decoration: underline; }
 .reco-prisma-links summary { cursor: pointer; color: #003a80; margin: 0.5em 0; }

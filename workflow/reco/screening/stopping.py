@@ -153,11 +153,18 @@ class Buscar:
         )
 
 
+#: The slope-ratio constant of Cormack & Grossman (2016): the ratio must reach 156 − relevant.
+PUBLISHED_KNEE_RATIO = 156.0
+
+
 class Knee:
     name = "knee"
 
     def __init__(
-        self, min_screened: int = 150, max_ratio: float = 156.0, min_ratio: float = 6.0
+        self,
+        min_screened: int = 150,
+        max_ratio: float = PUBLISHED_KNEE_RATIO,
+        min_ratio: float = 6.0,
     ) -> None:
         self.min_screened = min_screened
         self.max_ratio = max_ratio
@@ -188,12 +195,18 @@ class Knee:
         return self.slope_ratio(labels) >= threshold
 
     def describe(self) -> str:
-        return (
+        text = (
             "the knee method of Cormack and Grossman (2016) finds a bend in the curve of "
             f"relevant records found: after at least {self.min_screened} records, the rate of "
             f"relevant records before the bend is at least max({self.min_ratio:g}, "
             f"{self.max_ratio:g} minus the relevant records found) times the rate after it"
         )
+        if self.max_ratio != PUBLISHED_KNEE_RATIO:
+            text += (
+                f" ({PUBLISHED_KNEE_RATIO:g} in the published method; "
+                f"{self.max_ratio:g} was chosen on the labelled benchmark sets of bench/screening.py)"
+            )
+        return text
 
 
 class BuscarStreak:

@@ -145,6 +145,11 @@ def count(
     c["responses_total"] = len(answered)
     c["response_rate_pct"] = _pct1(len(answered), c["organisations_contacted"])
     c["response_rate_definition"] = "responses / organisations contacted, 1 decimal, halves up"
+    # Some organisations answered more than once (e.g. per service): the share of organisations.
+    c["organisations_responded"] = len({r["org_id"] for r in answered})
+    c["organisation_response_rate_pct"] = _pct1(
+        c["organisations_responded"], c["organisations_contacted"]
+    )
     info = [r for r in answered if r["outcome"] == "info_provided"]
     no_info = [r for r in answered if r["outcome"] in codes.NO_INFO_OUTCOMES]
     c["responses_with_service_info"] = len(info)
