@@ -22,6 +22,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+import yaml
 from reco.cli import main
 from reco_paths import REPO
 
@@ -781,6 +782,9 @@ def test_bad_config(name: str, text: str, says: list[str], tmp_path: Path) -> No
     assert proc.returncode != 0, out  # Snakemake exits 1 on invalid config and missing inputs
     for part in says:
         assert part in out, (part, out[-3000:])
+    if "Missing input files" not in says:  # a schema error: the reason, named file, no dump
+        assert str(cfg) in out and "What to do:" in out, out[-3000:]
+        assert len(out.splitlines()) < 30, out[-3000:]
     assert not (tmp_path / "results").exists()
 
 
@@ -799,6 +803,24 @@ def test_dag_plans_from_another_working_directory(tmp_path: Path) -> None:
          "--cores", "1"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-2000:]
+
+
+def test_results_of_another_review_stop_the_run(tmp_path: Path) -> None:
+    """Snakemake keeps existing outputs wherever an input is missing: a review run over another
+    review's results/ would report the other's counts. The stamp a real run leaves stops it."""
+    cmd = [sys.executable, "-m", "snakemake", "-n", "--snakefile", str(REPO / "Snakefile"),
+           "--directory", str(tmp_path), "--configfile", str(REPO / "config/fixture.yaml"),
+           "--cores", "1"]  # fmt: skip
+    stamp = _write(tmp_path / "results" / ".review", "review: reco\ninputs: resources/reco\n")
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "holds the outputs of another review" in out, out[-2000:]
+    assert "review: reco" in out and "--directory" in out
+    fixture = yaml.safe_load((REPO / "config/fixture.yaml").read_text(encoding="utf-8"))
+    inputs = fixture.get("resources_dir") or f"resources/{fixture['review']}"
+    stamp.write_text(f"review: {fixture['review']}\ninputs: {inputs}\n", encoding="utf-8")
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-2000:]
 
 
