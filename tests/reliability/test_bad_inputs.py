@@ -844,3 +844,25 @@ def test_rank_with_nothing_left_to_rank(tmp_path: Path) -> None:
     argv = ["-q", "screen", "rank", "--records", str(table), "--labels", str(labels),
             "--out", str(tmp_path / "rank")]  # fmt: skip
     assert main(argv) in (0, 2)
+
+
+def test_a_failed_rule_prints_recos_message_on_the_console(tmp_path: Path) -> None:
+    """The workflow profile (profiles/default) shows a failed rule's log: the reason reaches the
+    user without opening logs/."""
+    inputs = tmp_path / "in"
+    _write(inputs / "exports" / "empty.ris", "")
+    _write(inputs / "dedup_decisions.csv", "record_a,record_b,decision,who,note\n")
+    cfg = _write(
+        tmp_path / "c.yaml",
+        f"review: failcase\nresources_dir: {inputs}\nexports:\n"
+        "  - {file: exports/empty.ris, database: PubMed}\n"
+        "screening: {logs: []}\nsurvey: {enabled: false}\ncosting: {enabled: false}\n",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+         "--directory", str(tmp_path), "--configfile", str(cfg), "--cores", "1"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "empty.ris: empty export (0 bytes)" in out and "What to do:" in out, out[-3000:]
