@@ -273,6 +273,46 @@ def test_rank_reads_a_records_parquet_with_list_columns(tmp_path: Path) -> None:
     assert pl.read_csv(out / "ranked.csv").height == 20
 
 
+def test_rank_with_a_dedup_map_labels_clusters_and_ranks_works(tmp_path: Path, capsys) -> None:
+    """Logs cite any member of a duplicate cluster: its label covers the cluster, and no
+    duplicate of a labelled or ranked record is offered again."""
+    source = pl.read_csv(FIXTURE, infer_schema=False).head(60)
+    copies = source.head(20).with_columns(("copy:" + pl.col("record_id")).alias("record_id"))
+    records = tmp_path / "records.csv"
+    pl.concat([source, copies]).drop("label_included").write_csv(records)
+    dedup_map = tmp_path / "dedup_map.csv"
+    pl.DataFrame(
+        {
+            "record_id": source["record_id"].to_list() + copies["record_id"].to_list(),
+            "cluster_id": source["record_id"].to_list() + source["record_id"].head(20).to_list(),
+            "kept": ["1"] * 60 + ["0"] * 20,
+        }
+    ).write_csv(dedup_map)
+    # the first ten labelled through their copies, with one relevant and nine irrelevant
+    known = copies.head(10).select("record_id", pl.Series("label", ["1"] + ["0"] * 9))
+    labels = tmp_path / "labels.csv"
+    known.write_csv(labels)
+    out = tmp_path / "out"
+    argv = ["-q", "screen", "rank", "--records", str(records), "--labels", str(labels)]
+    assert main([*argv, "--out", str(out), "--dedup-map", str(dedup_map)]) == 0
+    ranked = pl.read_csv(out / "ranked.csv", infer_schema=False)
+    assert ranked.height == 50  # 60 works, 10 labelled; no copy is ranked
+    assert not any(r.startswith("copy:") for r in ranked["record_id"])
+    assert set(ranked["record_id"]).isdisjoint(source["record_id"].head(10))
+    dupes = dict(zip(ranked["record_id"], ranked["duplicates"].fill_null(""), strict=True))
+    assert dupes[source["record_id"][15]] == f"copy:{source['record_id'][15]}"
+    assert dupes[source["record_id"][30]] == ""
+    # without the map, the copies are records of their own and are ranked again
+    assert main([*argv, "--out", str(tmp_path / "plain")]) == 0
+    assert pl.read_csv(tmp_path / "plain" / "ranked.csv").height == 70
+    # a work labelled 1 through one member and 0 through another is an error naming both
+    first = source["record_id"][0]
+    pl.DataFrame({"record_id": [first, f"copy:{first}"], "label": ["0", "1"]}).write_csv(labels)
+    assert main([*argv, "--out", str(out), "--dedup-map", str(dedup_map)]) == 2
+    said = capsys.readouterr().err
+    assert f"'copy:{first}' is labelled both 0 and 1 (a duplicate of '{first}'" in said
+
+
 def test_rank_with_everything_labelled_writes_an_empty_list(tmp_path: Path) -> None:
     records = tmp_path / "records.csv"
     records.write_text("record_id,title,abstract\na,T,x\nb,U,y\n", encoding="utf-8")

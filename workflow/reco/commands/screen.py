@@ -128,21 +128,51 @@ def _register_rank(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--records", type=Path, required=True, help="records (CSV or parquet)")
     p.add_argument("--labels", type=Path, required=True, help="CSV: record_id, label (0/1)")
     p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument(
+        "--dedup-map",
+        type=Path,
+        default=None,
+        help="results/dedup/dedup_map.csv: a label on any duplicate labels its cluster, and "
+        "only each cluster's kept record is ranked",
+    )
     _add_model_options(p)
     p.set_defaults(func=_run_rank)
 
 
 def _run_rank(args: argparse.Namespace) -> int:
+    import polars as pl
+
     from reco.progress import step
-    from reco.screening.data import read_labels, read_records
+    from reco.screening.data import fold_duplicates, read_dedup_map, read_labels, read_records
     from reco.screening.rank import rank_records, write_ranked
 
     spec = _spec(args.model)
     records = read_records(args.records)
-    labels = read_labels(args.labels, records)
+    clusters, folded = None, 0
+    if args.dedup_map is not None:
+        clusters = read_dedup_map(args.dedup_map)
+        records, folded = fold_duplicates(records, clusters)
+    labels = read_labels(args.labels, records, clusters)
     ranked = rank_records(records, labels, spec, seed=args.seed)
+    if clusters is not None:
+        ranked = ranked.with_columns(
+            pl.Series(
+                "duplicates",
+                [
+                    ";".join(m for m in clusters.members[clusters.cluster_of[r]] if m != r)
+                    if r in clusters.cluster_of
+                    else ""
+                    for r in ranked["record_id"].to_list()
+                ],
+                dtype=pl.String,
+            )
+        )
     write_ranked(ranked, records, args.out)
-    step(f"ranked {ranked.height} unlabelled records ({len(labels)} labelled); wrote {args.out}")
+    step(
+        f"ranked {ranked.height} unlabelled records ({len(labels)} labelled"
+        + (f"; {folded} duplicates folded into their kept record" if clusters else "")
+        + f"); wrote {args.out}"
+    )
     return 0
 
 

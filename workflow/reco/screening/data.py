@@ -7,6 +7,9 @@
   ``record_id``), e.g. ``results/ingest/records.parquet`` or a deduplicated export.
 - *Labels so far* (``reco screen rank``): CSV with ``record_id`` and ``label`` (or
   ``label_included``), 0 or 1, each id present in the records.
+- *A dedup map* (``reco screen rank --dedup-map``): ``results/dedup/dedup_map.csv``; a label on
+  any member of a duplicate cluster labels the cluster, and only each cluster's kept record is
+  ranked (screening logs may cite any member).
 
 Every problem is a :class:`reco.errors.SchemaError` (or InputError for an unreadable file)
 naming the file, row (1-based data row, the header not counted) and column, and the fix.
@@ -160,8 +163,74 @@ def read_labelled(path: str | Path) -> Labelled:
     return Labelled(path, _ids(df, path), _text(df, "title"), _text(df, "abstract"), labels)
 
 
-def read_labels(path: str | Path, records: Records) -> dict[int, int]:
-    """Labels so far as {row position in records: 0/1}."""
+@dataclass
+class Clusters:
+    """A dedup map read for ranking: each record's cluster and each cluster's kept record."""
+
+    cluster_of: dict[str, str]
+    kept: dict[str, str]  # cluster_id -> the record_id kept for it
+    members: dict[str, list[str]]  # cluster_id -> its record_ids in map order
+
+
+def read_dedup_map(path: str | Path) -> Clusters:
+    """``dedup_map.csv`` (record_id, cluster_id, kept): exactly one kept record per cluster."""
+    path = Path(path)
+    df = _read_table(path)
+    _require(df, path, ("record_id", "cluster_id", "kept"))
+    cluster_of: dict[str, str] = {}
+    kept: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    rows = zip(
+        df["record_id"].to_list(), df["cluster_id"].to_list(), df["kept"].to_list(), strict=True
+    )
+    for row, (rid, cid, flag) in enumerate(rows, 1):
+        rid, cid = str(rid), str(cid)
+        cluster_of[rid] = cid
+        members.setdefault(cid, []).append(rid)
+        if str(flag).strip().lower() in ("1", "true"):
+            if cid in kept:
+                raise SchemaError(
+                    f"cluster {cid!r} has two kept records ({kept[cid]!r} and {rid!r})",
+                    file=path,
+                    row=row,
+                    column="kept",
+                    fix="use the dedup_map.csv that reco dedup wrote (one kept record per cluster)",
+                )
+            kept[cid] = rid
+    missing = sorted(set(members) - set(kept))
+    if missing:
+        raise SchemaError(
+            f"{len(missing)} cluster(s) without a kept record, e.g. {missing[0]!r}",
+            file=path,
+            column="kept",
+            fix="use the dedup_map.csv that reco dedup wrote (one kept record per cluster)",
+        )
+    return Clusters(cluster_of, kept, members)
+
+
+def fold_duplicates(records: Records, clusters: Clusters) -> tuple[Records, int]:
+    """The records without the duplicates the map folds into a kept record (and their number).
+
+    A record the map does not list stays, as its own work."""
+    keep = [
+        i
+        for i, rid in enumerate(records.record_ids)
+        if rid not in clusters.cluster_of or clusters.kept[clusters.cluster_of[rid]] == rid
+    ]
+    folded = Records(
+        records.path,
+        [records.record_ids[i] for i in keep],
+        [records.titles[i] for i in keep],
+        [records.abstracts[i] for i in keep],
+    )
+    return folded, len(records.record_ids) - len(keep)
+
+
+def read_labels(
+    path: str | Path, records: Records, clusters: Clusters | None = None
+) -> dict[int, int]:
+    """Labels so far as {row position in records: 0/1}; with ``clusters``, a label on any member
+    of a duplicate cluster is the label of the cluster's kept record."""
     path = Path(path)
     df = _read_table(path)
     column = next((c for c in LABEL_COLUMNS if c in df.columns), None)
@@ -171,22 +240,27 @@ def read_labels(path: str | Path, records: Records) -> dict[int, int]:
     _both_classes(labels, path, column)
     position = {rid: i for i, rid in enumerate(records.record_ids)}
     out: dict[int, int] = {}
-    for row, (rid, label) in enumerate(zip(df["record_id"].to_list(), labels, strict=True), 1):
+    for row, (cited, label) in enumerate(zip(df["record_id"].to_list(), labels, strict=True), 1):
+        rid = cited
+        if clusters is not None and cited in clusters.cluster_of:
+            rid = clusters.kept[clusters.cluster_of[cited]]
         if rid not in position:
             raise SchemaError(
-                f"record_id {rid!r} is not in {records.path}",
+                f"record_id {cited!r} is not in {records.path}",
                 file=path,
                 row=row,
                 column="record_id",
-                fix="label only records of the records file (same record_id values)",
+                fix="label only records of the records file (same record_id values)"
+                + ("" if clusters else ", or pass --dedup-map to label any duplicate"),
             )
         if position[rid] in out and out[position[rid]] != int(label):
+            same = "" if rid == cited else f" (a duplicate of {rid!r}, labelled otherwise)"
             raise SchemaError(
-                f"record_id {rid!r} is labelled both 0 and 1",
+                f"record_id {cited!r} is labelled both 0 and 1{same}",
                 file=path,
                 row=row,
                 column=column,
-                fix="keep one final label per record",
+                fix="keep one final label per record and its duplicates",
             )
         out[position[rid]] = int(label)
     return out
