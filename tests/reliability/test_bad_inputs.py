@@ -866,3 +866,17 @@ def test_a_failed_rule_prints_recos_message_on_the_console(tmp_path: Path) -> No
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "empty.ris: empty export (0 bytes)" in out and "What to do:" in out, out[-3000:]
+
+
+def test_unreadable_or_unwritable_paths_are_clean_errors(tmp_path: Path, capsys) -> None:
+    """A missing input or an output folder that cannot be made: the path and a fix, no traceback."""
+    missing = tmp_path / "nope.json"
+    argv = ["report", "prisma", "--numbers", str(missing), "--svg", str(tmp_path / "a.svg")]
+    assert main(argv) == 2
+    said = capsys.readouterr().err
+    assert f"{missing}: No such file or directory" in said and "What to do:" in said
+    blocker = _write(tmp_path / "a file", "not a folder")
+    export = REPO / "resources" / "reco" / "exports" / "cinahl_ebsco.ris"
+    assert main(["-q", "ingest", str(export), "--out", str(blocker / "out")]) == 2
+    said = capsys.readouterr().err
+    assert str(blocker) in said and "Traceback" not in said

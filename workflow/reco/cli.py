@@ -52,6 +52,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RecoError as exc:
         print(f"reco: error: {exc.message()}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a path the command was given cannot be read or written
+        if exc.filename is None:
+            raise
+        what = exc.strerror or type(exc).__name__
+        print(
+            f"reco: error: {exc.filename}: {what}\n  What to do: check the path (and that its "
+            "folder exists and is writable, for an output)",
+            file=sys.stderr,
+        )
+        return 2
     except KeyboardInterrupt:
         print("reco: interrupted", file=sys.stderr)
         return 130
