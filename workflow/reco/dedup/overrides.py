@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from reco.errors import InputError, SchemaError
+from reco.io.csvtable import read_csv_table
 
 COLUMNS = ("record_a", "record_b", "decision", "who", "note")
 DECISIONS = ("same", "different")
@@ -40,14 +41,12 @@ def read_decisions(path: str | Path | None) -> list[Decision]:
             file=p,
             fix="create it with the header record_a,record_b,decision,who,note (it may stay empty).",
         )
-    try:
-        df = pl.read_csv(p, infer_schema=False)
-    except pl.exceptions.NoDataError:
+    if p.stat().st_size == 0 or not p.read_bytes().strip():
         df = pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String))
-    except pl.exceptions.ComputeError as exc:
-        raise InputError(
-            f"cannot read as CSV: {exc}", file=p, fix="save it as UTF-8 CSV with a header row."
-        ) from exc
+    else:
+        df = read_csv_table(
+            p, fix="save it as CSV with the header record_a,record_b,decision,who,note."
+        )
     missing = [c for c in COLUMNS[:3] if c not in df.columns]
     if missing:
         raise SchemaError(

@@ -24,6 +24,7 @@ import numpy as np
 import polars as pl
 
 from reco.errors import InputError, SchemaError
+from reco.io.csvtable import read_csv_table
 
 LABEL_COLUMNS = ("label_included", "label")
 
@@ -56,7 +57,7 @@ def _read_table(path: Path) -> pl.DataFrame:
             wanted = [c for c in ("record_id", "title", "abstract", *LABEL_COLUMNS) if c in names]
             df = pl.read_parquet(path, columns=wanted)
             return df.with_columns(pl.col(c).cast(pl.String) for c in df.columns)
-        return pl.read_csv(path, infer_schema=False, encoding="utf8")
+        return read_csv_table(path, fix="save it as CSV with a header row")
     except pl.exceptions.NoDataError as exc:
         raise SchemaError(
             "the file is empty", file=path, fix="export the records again (a header row and data)"

@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from reco.errors import InputError, SchemaError
+from reco.io.csvtable import read_csv_table
 
 #: The columns of a decision after reading, whatever the input shape.
 DECISION_COLUMNS = ("record_id", "reviewer", "decision", "reason", "timestamp", "note")
@@ -90,12 +91,7 @@ def read_log(spec: LogSpec) -> pl.DataFrame:
             fix=f"use one of {', '.join(FORMATS)}.",
         )
     mapping.update(spec.column_map or {})
-    try:
-        raw = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    except pl.exceptions.PolarsError as exc:
-        raise InputError(
-            f"cannot read as CSV: {exc}", file=path, fix="save the log as comma-separated UTF-8."
-        ) from exc
+    raw = read_csv_table(path, fix="save the log as CSV (UTF-8, one decision per row).")
     required = ("record_id", "reviewer", "decision")
     missing = [f"{mapping[c]!r} ({c})" for c in required if mapping[c] not in raw.columns]
     if missing:
