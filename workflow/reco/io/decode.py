@@ -74,7 +74,10 @@ def decode_bytes(data: bytes, file: str | Path = "<bytes>") -> Decoded:
             if _utf16_without_bom(data):
                 le = data[1::2].count(0) > data[0::2].count(0)
                 encoding = "utf-16-le" if le else "utf-16-be"
-                text = _strict(data, encoding, file)
+                try:  # no byte-order mark to vouch for it: bytes that do not decode are binary
+                    text = data.decode(encoding)
+                except UnicodeDecodeError as bad:
+                    raise _binary_error(data, bad.start, file) from None
             else:
                 binary, offset = _looks_binary(data)
                 if binary:
