@@ -61,8 +61,8 @@ def test_binary_garbage_named_ris(tmp_path):
 def test_a_program_with_many_nul_bytes_is_binary_not_utf16(tmp_path):
     """An ELF header's NULs look like UTF-16 without a byte-order mark; bytes that then fail
     to decode are binary data, and no byte-order mark is claimed."""
-    elf = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x03\x00>\x00\x01\x00\x00\x00"
-    elf += b"\x00\xd8\x00\x00" * 50  # a lone UTF-16 surrogate: not decodable
+    elf = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x03\x00>\x00\x01\x00\x00\x00\xe0\x10"
+    elf += b"\x40\x00" * 60 + b"\x01"  # not UTF-8 (0xe0 0x10); an odd length ends UTF-16 mid-unit
     p = write(tmp_path, "program.ris", elf)
     with pytest.raises(InputError) as exc:
         ingest_files([ExportSpec(file=p)])
