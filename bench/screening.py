@@ -68,7 +68,6 @@ DRIVER = r'''
 """Run one ASReview simulation from given prior rows; print JSON {order, seconds}."""
 import json, sys, time
 import numpy as np
-from scipy import stats
 import pandas as pd
 from asreview.learner import ActiveLearningCycle
 from asreview.models.models import get_ai_config

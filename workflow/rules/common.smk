@@ -40,9 +40,8 @@ def check_config(cfg):
 
 
 check_config(config)
-validate(
-    config, schema="../schemas/config.schema.yaml"
-)  # fills in the schema's defaults
+# Valid by now: Snakemake's validate() only fills in the schema's defaults.
+validate(config, schema="../schemas/config.schema.yaml")
 
 
 def _resources_dir():
@@ -64,11 +63,14 @@ REVIEW_ID = (
     f"review: {config['review']}\n"
     f"inputs: {config.get('resources_dir') or 'resources/' + config['review']}\n"
 )
-if REVIEW_STAMP.is_file() and REVIEW_STAMP.read_text(encoding="utf-8") != REVIEW_ID:
+STAMPED = (
+    REVIEW_STAMP.read_text(encoding="utf-8") if REVIEW_STAMP.is_file() else REVIEW_ID
+)
+if STAMPED != REVIEW_ID:
     # Snakemake would keep the other review's outputs wherever an input of ours is missing.
     raise WorkflowError(
         f"results/ holds the outputs of another review ({REVIEW_STAMP}: "
-        + REVIEW_STAMP.read_text(encoding="utf-8").strip().replace("\n", ", ")
+        + STAMPED.strip().replace("\n", ", ")
         + f"), not of review '{config['review']}'.\nWhat to do: run each review in its own "
         "working directory (python -m snakemake --directory DIR ...), or move results/ away."
     )

@@ -155,18 +155,8 @@ def _run_rank(args: argparse.Namespace) -> int:
     labels = read_labels(args.labels, records, clusters)
     ranked = rank_records(records, labels, spec, seed=args.seed)
     if clusters is not None:
-        ranked = ranked.with_columns(
-            pl.Series(
-                "duplicates",
-                [
-                    ";".join(m for m in clusters.members[clusters.cluster_of[r]] if m != r)
-                    if r in clusters.cluster_of
-                    else ""
-                    for r in ranked["record_id"].to_list()
-                ],
-                dtype=pl.String,
-            )
-        )
+        others = [";".join(clusters.duplicates(r)) for r in ranked["record_id"].to_list()]
+        ranked = ranked.with_columns(pl.Series("duplicates", others, dtype=pl.String))
     write_ranked(ranked, records, args.out)
     step(
         f"ranked {ranked.height} unlabelled records ({len(labels)} labelled"

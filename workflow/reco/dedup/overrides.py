@@ -41,7 +41,7 @@ def read_decisions(path: str | Path | None) -> list[Decision]:
             file=p,
             fix="create it with the header record_a,record_b,decision,who,note (it may stay empty).",
         )
-    if p.stat().st_size == 0 or not p.read_bytes().strip():
+    if not p.read_bytes().strip():  # empty (or blank): no decisions yet
         df = pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String))
     else:
         df = read_csv_table(

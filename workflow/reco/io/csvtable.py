@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
-def _delimiter(header: str) -> str:
+def delimiter_of(header: str) -> str:
+    """The commonest of comma, semicolon and tab in a header line (comma on a tie)."""
     counts = {d: header.count(d) for d in DELIMITERS}
     return max(counts, key=counts.get)
 
@@ -44,7 +45,7 @@ def read_csv_table(
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise InputError("no header row (the file holds only blank lines)", file=path, fix=fix)
-    delimiter = _delimiter(lines[first])
+    delimiter = delimiter_of(lines[first])
     csv.field_size_limit(sys.maxsize)
     reader = csv.reader(io.StringIO("\n".join(lines[first:])), delimiter=delimiter, strict=True)
     start = 1  # the line (counted from the header) the row being read starts on

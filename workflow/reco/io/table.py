@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from reco.errors import ConfigError, InputError
 from reco.io.base import Parsed, pages_of, year_of
+from reco.io.csvtable import delimiter_of
 
 #: reco field -> header(s) holding it, per dialect (first non-empty wins; keywords join all).
 SCOPUS = {
@@ -99,11 +100,6 @@ def _split_keywords(value: str) -> list[str]:
     return [k for k in sep.split(value.strip()) if k]
 
 
-def _delimiter(header: str) -> str:
-    counts = {d: header.count(d) for d in (",", ";", "\t")}
-    return max(counts, key=counts.get)
-
-
 def parse_csv(
     text: str, dialect: str, file: str | Path = "<text>", column_map: dict[str, str] | None = None
 ) -> Parsed:
@@ -117,7 +113,7 @@ def parse_csv(
         skip += 1
     if skip == len(lines):
         raise InputError("CSV without a header row", file=file, fix="re-export with headers.")
-    reader = csv.reader(io.StringIO("\n".join(lines[skip:])), delimiter=_delimiter(lines[skip]))
+    reader = csv.reader(io.StringIO("\n".join(lines[skip:])), delimiter=delimiter_of(lines[skip]))
     header = [h.strip() for h in next(reader)]
     mapping = _mapping(header, dialect, file, column_map)
     index = {h: i for i, h in reversed(list(enumerate(header)))}

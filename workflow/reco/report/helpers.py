@@ -53,11 +53,6 @@ def dataset_note(numbers: Mapping[str, Any], why: str) -> str:
     )
 
 
-def reconstructed_suffix(numbers: Mapping[str, Any], what: str = "reconstructed inputs") -> str:
-    """`` (reconstructed inputs)`` for a caption when this build's inputs are reconstructed."""
-    return f" ({what})" if reconstructed(numbers) else ""
-
-
 def file_note(relpath: str) -> MarkdownTable:
     return MarkdownTable(f"*Not yet produced: `results/{relpath}` (its stage has not run).*")
 

@@ -172,6 +172,11 @@ class Clusters:
     kept: dict[str, str]  # cluster_id -> the record_id kept for it
     members: dict[str, list[str]]  # cluster_id -> its record_ids in map order
 
+    def duplicates(self, record_id: str) -> list[str]:
+        """The other records of ``record_id``'s cluster (none for a record the map lacks)."""
+        cluster = self.cluster_of.get(record_id)
+        return [m for m in self.members.get(cluster, []) if m != record_id] if cluster else []
+
 
 def read_dedup_map(path: str | Path) -> Clusters:
     """``dedup_map.csv`` (record_id, cluster_id, kept): exactly one kept record per cluster."""

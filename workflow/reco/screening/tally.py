@@ -220,11 +220,10 @@ def _tally_stage(
         "decisions_per_reviewer": {r: sum(1 for b in votes.values() if r in b) for r in reviewers},
     }
     # The share of the stage's works each reviewer screened ("two others each screened 10%").
-    stage_counts["screened_pct_by_reviewer"] = {
-        r: round(100 * n / len(eligible), 1)
-        for r, n in stage_counts["decisions_per_reviewer"].items()
-        if eligible
-    }
+    per_reviewer = stage_counts["decisions_per_reviewer"]
+    stage_counts["screened_pct_by_reviewer"] = (
+        {r: round(100 * n / len(eligible), 1) for r, n in per_reviewer.items()} if eligible else {}
+    )
     pairs = {}
     for r1, r2 in combinations(reviewers, 2):
         shared = [w for w in sorted(eligible) if r1 in votes[w] and r2 in votes[w]]
